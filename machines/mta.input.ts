@@ -1,0 +1,71 @@
+// What an MTA is told when it starts: its role in the association and its configuration.
+// Validated up front so that a bad configuration fails at once, naming the field, instead of
+// producing a model that silently explores something else.
+
+import type { DialogueMode } from './pdu';
+
+export type Role = 'initiator' | 'responder';
+
+export interface MtaInput {
+  /** The association initiator opens and recovers associations; the responder accepts them. */
+  readonly role: Role;
+  /** Initiator: the checkpoint size it proposes (KB). Responder: the largest it accepts. 0 = no checkpointing. */
+  readonly checkpointSize: number;
+  /** Initiator: the window it proposes. Responder: the largest it accepts. */
+  readonly windowSize: number;
+  /** Initiator: the mode it proposes. Responder: the only mode it accepts. */
+  readonly dialogueMode: DialogueMode;
+  /** Queued messages at which the initiator opens a new association (Exchange default 50). */
+  readonly messageThreshold: number;
+  /** Recovery connects the initiator tries before it waits for the recovery timeout. */
+  readonly recoveryAttempts: number;
+  /** Size of each message this MTA sends, in KB: it is cut into segments of the agreed checkpoint size. */
+  readonly messageSize: number;
+}
+
+export class InvalidInputError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'InvalidInputError';
+  }
+}
+
+function requireInteger(input: Record<string, unknown>, field: keyof MtaInput, min: number, who: string): void {
+  const value = input[field];
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new InvalidInputError(
+      field,
+      `${who} input: ${field} must be an integer >= ${min} (got ${JSON.stringify(value)})`,
+    );
+  }
+}
+
+function requireOneOf(input: Record<string, unknown>, field: keyof MtaInput, allowed: readonly string[], who: string): void {
+  const value = input[field];
+  if (typeof value !== 'string' || !allowed.includes(value)) {
+    throw new InvalidInputError(
+      field,
+      `${who} input: ${field} must be one of ${allowed.join(' | ')} (got ${JSON.stringify(value)})`,
+    );
+  }
+}
+
+/** Returns the input unchanged when it is valid; throws an InvalidInputError naming the field otherwise. */
+export function validateMtaInput(input: unknown): MtaInput {
+  const who = 'mta';
+  if (typeof input !== 'object' || input === null) {
+    throw new InvalidInputError('input', `${who} input: expected an object with role, checkpointSize, windowSize, ... (got ${JSON.stringify(input)})`);
+  }
+  const record = input as Record<string, unknown>;
+  requireOneOf(record, 'role', ['initiator', 'responder'], who);
+  requireInteger(record, 'checkpointSize', 0, who);
+  requireInteger(record, 'windowSize', 1, who);
+  requireOneOf(record, 'dialogueMode', ['monologue', 'twa'], who);
+  requireInteger(record, 'messageThreshold', 1, who);
+  requireInteger(record, 'recoveryAttempts', 1, who);
+  requireInteger(record, 'messageSize', 1, who);
+  return record as unknown as MtaInput;
+}

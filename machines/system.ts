@@ -1,0 +1,147 @@
+// The composed system run with real actors: MTA A (association initiator), the channel, and
+// MTA B (responder). PDUs an MTA emits go into the channel; the channel's deliveries and loss
+// notices go to the MTA they are for. Nothing happens by itself: every step is an environment
+// event (a submission, a delivery, a loss, a loss notice, the acceptor's answer, a timer), so a
+// scenario is driven event by event and timers are events, never delays.
+
+import { createActor, type Actor, type SnapshotFrom } from 'xstate';
+import { channelMachine, validateChannelInput, type ChannelInput, type Side } from './channel.machine';
+import { peerEvent } from './pdu';
+import type { MtaMachine } from './mta.machine';
+import { validateMtaInput, type MtaInput } from './mta.input';
+import { variants, type VariantName } from './variants';
+
+export type { Side } from './channel.machine';
+
+/** One MTA's configuration without its role: A is always the initiator, B the responder. */
+export type MtaConfig = Omit<MtaInput, 'role'>;
+
+export interface SystemConfig {
+  readonly variant: VariantName;
+  readonly a: MtaConfig;
+  readonly b: MtaConfig;
+  readonly channel: ChannelInput;
+}
+
+/** Everything the environment can do; each is one step of the composed system. */
+export type EnvironmentEvent =
+  | { readonly type: 'user.submit'; readonly at: Side }
+  | { readonly type: 'local.answer'; readonly at: Side; readonly checkpointSize: number; readonly windowSize: number }
+  | { readonly type: 'timer.recovery'; readonly at: Side }
+  | { readonly type: 'queue.threshold'; readonly at: Side }
+  | { readonly type: 'net.deliver' | 'net.notice' | 'net.drop' | 'net.duplicate' | 'net.reorder'; readonly to: Side }
+  | { readonly type: 'net.lose' };
+
+export type MtaSnapshot = SnapshotFrom<MtaMachine>;
+export type ChannelSnapshot = SnapshotFrom<typeof channelMachine>;
+
+export function mtaInputFor(side: Side, config: MtaConfig): MtaInput {
+  return validateMtaInput({ ...config, role: side === 'A' ? 'initiator' : 'responder' });
+}
+
+/** The Turn as this MTA believes it: holding, notHolding, asking (PT sent) or giving (GTC sent). */
+export function turnOf(snapshot: MtaSnapshot): 'holding' | 'notHolding' | 'asking' | 'giving' {
+  const turn = (snapshot.value as { turn: string | Record<string, string> }).turn;
+  return (typeof turn === 'string' ? turn : Object.keys(turn)[0]) as ReturnType<typeof turnOf>;
+}
+
+/** The association phase: idle, opening, open, recovering, recoveryFailed, awaitingRecovery, answeringRecovery, closed. */
+export function phaseOf(snapshot: MtaSnapshot): string {
+  const association = (snapshot.value as { association: string | Record<string, string> }).association;
+  return typeof association === 'string' ? association : Object.keys(association)[0]!;
+}
+
+export function queueLengthOf(snapshot: MtaSnapshot): number {
+  return snapshot.context.submitted - snapshot.context.acknowledged;
+}
+
+export interface RunningSystem {
+  readonly mtas: { readonly A: Actor<MtaMachine>; readonly B: Actor<MtaMachine> };
+  readonly channel: Actor<typeof channelMachine>;
+  /** Performs one environment event. Returns whether any actor's state changed. */
+  dispatch(event: EnvironmentEvent): boolean;
+  /** Delivers loss notices and PDUs (in a fixed order) until nothing more arrives. Returns the steps taken. */
+  drain(): EnvironmentEvent[];
+  stop(): void;
+}
+
+export function createSystem(config: SystemConfig): RunningSystem {
+  const machine = variants[config.variant];
+  const channel = createActor(channelMachine, { input: validateChannelInput(config.channel) });
+  const mtas = {
+    A: createActor(machine, { input: mtaInputFor('A', config.a) }),
+    B: createActor(machine, { input: mtaInputFor('B', config.b) }),
+  };
+  for (const side of ['A', 'B'] as const) {
+    mtas[side].on('send', ({ pdu }) => channel.send({ type: 'mta.send', from: side, pdu }));
+  }
+  channel.on('deliver', ({ to, pdu }) => mtas[to].send(peerEvent(pdu)));
+  channel.on('lossNoticed', ({ to }) => mtas[to].send({ type: 'net.lost' }));
+
+  const actors = [channel, mtas.A, mtas.B] as const;
+  // An exception inside a guard or action is a model bug: surface it instead of letting the
+  // actor stop quietly.
+  const failOnError = (error: unknown) => {
+    throw error instanceof Error ? error : new Error(String(error));
+  };
+  channel.subscribe({ error: failOnError });
+  mtas.A.subscribe({ error: failOnError });
+  mtas.B.subscribe({ error: failOnError });
+  // The channel first, so it is ready for the RTORQ that A sends as soon as it starts.
+  channel.start();
+  mtas.B.start();
+  mtas.A.start();
+
+  const snapshots = () => actors.map((actor) => actor.getSnapshot());
+
+  function dispatch(event: EnvironmentEvent): boolean {
+    const before = snapshots();
+    switch (event.type) {
+      case 'user.submit':
+      case 'timer.recovery':
+      case 'queue.threshold':
+        mtas[event.at].send({ type: event.type });
+        break;
+      case 'local.answer':
+        mtas[event.at].send({ type: 'local.answer', checkpointSize: event.checkpointSize, windowSize: event.windowSize });
+        break;
+      case 'net.lose':
+        channel.send({ type: 'net.lose' });
+        break;
+      default:
+        channel.send({ type: event.type, to: event.to });
+    }
+    const after = snapshots();
+    return after.some((snapshot, i) => snapshot !== before[i]);
+  }
+
+  function drain(): EnvironmentEvent[] {
+    const steps: EnvironmentEvent[] = [];
+    const order: EnvironmentEvent[] = [
+      { type: 'net.notice', to: 'A' },
+      { type: 'net.notice', to: 'B' },
+      { type: 'net.deliver', to: 'B' },
+      { type: 'net.deliver', to: 'A' },
+    ];
+    for (let progressed = true; progressed; ) {
+      progressed = false;
+      for (const event of order) {
+        if (dispatch(event)) {
+          steps.push(event);
+          progressed = true;
+          break;
+        }
+      }
+      if (steps.length > 10_000) throw new Error('drain: more than 10000 deliveries, the system does not settle');
+    }
+    return steps;
+  }
+
+  return {
+    mtas,
+    channel,
+    dispatch,
+    drain,
+    stop: () => actors.forEach((actor) => actor.stop()),
+  };
+}

@@ -1,0 +1,86 @@
+// Shared configurations and helpers for the scenario and unit tests.
+
+import type { Pdu } from '../machines/pdu';
+import { describePdu } from '../machines/pdu';
+import { createSystem, phaseOf, queueLengthOf, turnOf, type EnvironmentEvent, type MtaConfig, type RunningSystem, type SystemConfig } from '../machines/system';
+import type { VariantName } from '../machines/variants';
+
+/** A proposes checkpoint 2 KB, window 2; B accepts at most checkpoint 1: messages of 2 KB travel as 2 segments. */
+export const initiatorConfig: MtaConfig = {
+  checkpointSize: 2,
+  windowSize: 2,
+  dialogueMode: 'twa',
+  messageThreshold: 3,
+  recoveryAttempts: 2,
+  messageSize: 2,
+};
+export const responderConfig: MtaConfig = { ...initiatorConfig, checkpointSize: 1 };
+
+export function systemConfig(variant: VariantName, overrides: { a?: Partial<MtaConfig>; b?: Partial<MtaConfig>; maxLosses?: number } = {}): SystemConfig {
+  return {
+    variant,
+    a: { ...initiatorConfig, ...overrides.a },
+    b: { ...responderConfig, ...overrides.b },
+    channel: { capacity: 8, maxLosses: overrides.maxLosses ?? 1 },
+  };
+}
+
+/** A running system that also records every PDU each MTA sent, as protocol labels. */
+export function startSystem(config: SystemConfig): RunningSystem & { sent: { A: string[]; B: string[] }; sentPdus: { A: Pdu[]; B: Pdu[] } } {
+  const system = createSystem(config);
+  const sent = { A: [] as string[], B: [] as string[] };
+  const sentPdus = { A: [] as Pdu[], B: [] as Pdu[] };
+  // Listeners added after start miss A's first RTORQ; it is always RTORQ(open).
+  for (const side of ['A', 'B'] as const) {
+    system.mtas[side].on('send', ({ pdu }) => {
+      sent[side].push(describePdu(pdu));
+      sentPdus[side].push(pdu);
+    });
+  }
+  return Object.assign(system, { sent, sentPdus });
+}
+
+export function view(system: RunningSystem) {
+  const a = system.mtas.A.getSnapshot();
+  const b = system.mtas.B.getSnapshot();
+  const channel = system.channel.getSnapshot();
+  return {
+    A: { phase: phaseOf(a), turn: turnOf(a), queue: queueLengthOf(a), delivered: a.context.delivered, associations: a.context.associations },
+    B: { phase: phaseOf(b), turn: turnOf(b), queue: queueLengthOf(b), delivered: b.context.delivered, associations: b.context.associations },
+    inFlight: { toA: channel.context.toA.map(describePdu), toB: channel.context.toB.map(describePdu) },
+    channel: channel.value,
+  };
+}
+
+/** Every environment event the scenarios can offer, with the acceptor's answers over a small grid. */
+export function everyEnvironmentEvent(): EnvironmentEvent[] {
+  const events: EnvironmentEvent[] = [{ type: 'net.lose' }];
+  for (const side of ['A', 'B'] as const) {
+    events.push(
+      { type: 'user.submit', at: side },
+      { type: 'timer.recovery', at: side },
+      { type: 'queue.threshold', at: side },
+      { type: 'net.deliver', to: side },
+      { type: 'net.notice', to: side },
+      { type: 'net.drop', to: side },
+      { type: 'net.duplicate', to: side },
+      { type: 'net.reorder', to: side },
+    );
+    for (let checkpointSize = 0; checkpointSize <= 3; checkpointSize++) {
+      for (let windowSize = 1; windowSize <= 3; windowSize++) {
+        events.push({ type: 'local.answer', at: side, checkpointSize, windowSize });
+      }
+    }
+  }
+  return events;
+}
+
+/** The environment events that would change the system now (each tried on a fresh replay, never on `system`). */
+export function enabledEvents(replay: () => RunningSystem): EnvironmentEvent[] {
+  return everyEnvironmentEvent().filter((event) => {
+    const probe = replay();
+    const changed = probe.dispatch(event);
+    probe.stop();
+    return changed;
+  });
+}
