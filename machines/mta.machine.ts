@@ -42,8 +42,8 @@ export interface IncomingActivity {
 
 export interface MtaContext {
   readonly config: MtaInput;
-  /** Associations opened so far; the current one's number is its connection identifier. */
-  readonly associations: number;
+  /** The session connection identifier of the current association (0: none yet). The initiator chooses it. */
+  readonly connectionId: number;
   /** What the current connection agreed. */
   readonly agreed: Agreement | null;
   /** What the association first agreed: kept for recovery. */
@@ -163,7 +163,7 @@ export const mtaMachine = setup({
     isDialogueModeAcceptable: ({ context, event }) => pduOf(event, 'RTORQ')?.dialogueMode === context.config.dialogueMode,
     isKnownConnection: ({ context, event }) => {
       const data = pduOf(event, 'RTORQ')?.connectionData;
-      return data?.kind === 'recover' && context.original !== null && data.connectionId === context.associations;
+      return data?.kind === 'recover' && context.original !== null && data.connectionId === context.connectionId;
     },
     isOriginalAgreement: ({ context, event }) => {
       const accept = pduOf(event, 'RTOAC');
@@ -208,7 +208,7 @@ export const mtaMachine = setup({
       return activity !== undefined && context.delivered.includes(activity);
     },
     isCurrentActivity: ({ context, event }) => {
-      const activity = pduOf(event, 'DT')?.activity ?? pduOf(event, 'AE')?.activity ?? pduOf(event, 'AD')?.activity;
+      const activity = pduOf(event, 'DT')?.activity ?? pduOf(event, 'AE')?.activity;
       return context.incoming !== null && context.incoming.activity === activity;
     },
   },
@@ -216,13 +216,14 @@ export const mtaMachine = setup({
     countSubmission: assign({ submitted: ({ context }) => context.submitted + 1 }),
 
     // --- association ----------------------------------------------------------------------
+    chooseNewConnectionId: assign({ connectionId: ({ context }) => context.connectionId + 1 }),
     sendOpenRequest: emit(({ context }) =>
       send({
         kind: 'RTORQ',
         checkpointSize: context.config.checkpointSize,
         windowSize: context.config.windowSize,
         dialogueMode: context.config.dialogueMode,
-        connectionData: { kind: 'open' },
+        connectionData: { kind: 'open', connectionId: context.connectionId },
         initialTurn: 'initiator',
       }),
     ),
@@ -233,18 +234,19 @@ export const mtaMachine = setup({
         windowSize: accept.windowSize,
         dialogueMode: context.config.dialogueMode,
       };
-      return { associations: context.associations + 1, agreed: agreement, original: agreement, recoveryAttemptsUsed: 0 };
+      return { agreed: agreement, original: agreement, recoveryAttemptsUsed: 0 };
     }),
     agreeOnOpenRequest: assign(({ context, event }) => {
-      const agreement = negotiate(pduOf(event, 'RTORQ') as RTORQ, context.config);
-      return { associations: context.associations + 1, agreed: agreement, original: agreement, request: null };
+      const request = pduOf(event, 'RTORQ') as RTORQ;
+      const agreement = negotiate(request, context.config);
+      return { connectionId: request.connectionData.connectionId, agreed: agreement, original: agreement, request: null };
     }),
     sendOpenAccept: emit(({ context, event }) =>
       send({
         kind: 'RTOAC',
         checkpointSize: agreedOf(context).checkpointSize,
         windowSize: agreedOf(context).windowSize,
-        connectionData: { kind: 'open' },
+        connectionData: { kind: 'open', connectionId: context.connectionId },
         initialTurn: (pduOf(event, 'RTORQ') as RTORQ).initialTurn,
       }),
     ),
@@ -262,7 +264,7 @@ export const mtaMachine = setup({
         checkpointSize: context.config.checkpointSize,
         windowSize: context.config.windowSize,
         dialogueMode: context.config.dialogueMode,
-        connectionData: { kind: 'recover', connectionId: context.associations },
+        connectionData: { kind: 'recover', connectionId: context.connectionId },
         initialTurn: 'initiator',
       }),
     ),
@@ -280,7 +282,7 @@ export const mtaMachine = setup({
         kind: 'RTOAC',
         checkpointSize: agreedOf(context).checkpointSize,
         windowSize: agreedOf(context).windowSize,
-        connectionData: { kind: 'recover', connectionId: context.associations },
+        connectionData: { kind: 'recover', connectionId: context.connectionId },
         initialTurn: context.request?.initialTurn ?? 'initiator',
       }),
     ),
@@ -350,7 +352,7 @@ export const mtaMachine = setup({
   type: 'parallel',
   context: ({ input }) => ({
     config: validateMtaInput(input),
-    associations: 0,
+    connectionId: 0,
     agreed: null,
     original: null,
     request: null,
@@ -404,7 +406,7 @@ export const mtaMachine = setup({
           },
         },
         opening: {
-          entry: 'sendOpenRequest',
+          entry: ['chooseNewConnectionId', 'sendOpenRequest'],
           on: {
             'peer.RTOAC': {
               target: 'open',
@@ -783,6 +785,10 @@ export const mtaMachine = setup({
             description: '[S] ISODE rtsap: ACTIVITY-START begins the transfer of one message.',
           },
         ],
+        'peer.AD': {
+          description:
+            '[S] X.215: ACTIVITY-DISCARD ends an activity without delivering it. [A] it only follows this side\'s exception report, which already closed the activity here: nothing left to do.',
+        },
         'peer.AR': [
           {
             guard: 'isAlreadyDelivered',
@@ -815,12 +821,6 @@ export const mtaMachine = setup({
               target: 'noActivity',
               actions: ['deliverMessage', 'confirmActivityEnd'],
               description: '[S] ISODE ssap: ACTIVITY-END is confirmed; the message is delivered to the MTA.',
-            },
-            'peer.AD': {
-              guard: 'isCurrentActivity',
-              target: 'noActivity',
-              actions: 'forgetIncomingActivity',
-              description: '[S] X.215: ACTIVITY-DISCARD ends an activity without delivering it.',
             },
           },
         },

@@ -13,9 +13,13 @@ export type DialogueMode = 'monologue' | 'twa';
 /** Which side holds the Turn (the data, minor-sync and activity tokens) after a connect. */
 export type TokenSetting = 'initiator' | 'responder';
 
-/** RTORQ / RTOAC connectionData: a fresh association, or the recovery of a lost one. */
+/**
+ * RTORQ / RTOAC connectionData: a fresh association, or the recovery of a lost one. Either way
+ * it names the session connection identifier, which the initiator chooses (in X.225 the
+ * calling user reference and a common reference; here a number).
+ */
 export type ConnectionData =
-  | { readonly kind: 'open' }
+  | { readonly kind: 'open'; readonly connectionId: number }
   | { readonly kind: 'recover'; readonly connectionId: number };
 
 export type RefuseReason = 'rtsBusy' | 'cannotRecover' | 'validationFailure' | 'unacceptableDialogueMode';
@@ -99,7 +103,7 @@ export interface AR {
   readonly serial: number;
 }
 
-/** ACTIVITY-DISCARD: the sender closes a resumed activity it will not complete. */
+/** ACTIVITY-DISCARD: the sender closes a resumed activity it will not complete (after the receiver's ER). */
 export interface AD {
   readonly kind: 'AD';
   readonly activity: number;
@@ -154,7 +158,7 @@ export function describePdu(pdu: Pdu): string {
   switch (pdu.kind) {
     case 'RTORQ':
     case 'RTOAC': {
-      const data = pdu.connectionData.kind === 'open' ? 'open' : `recover ${pdu.connectionData.connectionId}`;
+      const data = `${pdu.connectionData.kind} ${pdu.connectionData.connectionId}`;
       const mode = pdu.kind === 'RTORQ' ? `, ${pdu.dialogueMode}` : '';
       return `${pdu.kind}(${data}, ckpt ${pdu.checkpointSize}, win ${pdu.windowSize}${mode}, turn ${pdu.initialTurn})`;
     }

@@ -4,10 +4,10 @@
 // event (a submission, a delivery, a loss, a loss notice, the acceptor's answer, a timer), so a
 // scenario is driven event by event and timers are events, never delays.
 
-import { createActor, type Actor, type SnapshotFrom } from 'xstate';
-import { channelMachine, validateChannelInput, type ChannelInput, type Side } from './channel.machine';
+import { createActor, type Actor, type AnyEventObject, type SnapshotFrom } from 'xstate';
+import { channelMachine, validateChannelInput, type ChannelEmitted, type ChannelInput, type Side } from './channel.machine';
 import { peerEvent } from './pdu';
-import type { MtaMachine } from './mta.machine';
+import type { MtaMachine, SendEvent } from './mta.machine';
 import { validateMtaInput, type MtaInput } from './mta.input';
 import { variants, type VariantName } from './variants';
 
@@ -65,18 +65,50 @@ export interface RunningSystem {
   stop(): void;
 }
 
-export function createSystem(config: SystemConfig): RunningSystem {
-  const machine = variants[config.variant];
+export type ActorName = Side | 'channel';
+
+/** Where an event emitted by one of the three actors goes. Shared by the actors and the checker. */
+export function routeEmitted(from: ActorName, emitted: SendEvent | ChannelEmitted): { to: ActorName; event: AnyEventObject }[] {
+  switch (emitted.type) {
+    case 'send':
+      return [{ to: 'channel', event: { type: 'mta.send', from: from as Side, pdu: emitted.pdu } }];
+    case 'deliver':
+      return [{ to: emitted.to, event: peerEvent(emitted.pdu) }];
+    case 'lossNoticed':
+      return [{ to: emitted.to, event: { type: 'net.lost' } }];
+  }
+}
+
+/** The actor an environment event is for, and the event it receives. */
+export function actorEventOf(event: EnvironmentEvent): { actor: ActorName; event: AnyEventObject } {
+  switch (event.type) {
+    case 'user.submit':
+    case 'timer.recovery':
+    case 'queue.threshold':
+      return { actor: event.at, event: { type: event.type } };
+    case 'local.answer':
+      return { actor: event.at, event: { type: 'local.answer', checkpointSize: event.checkpointSize, windowSize: event.windowSize } };
+    case 'net.lose':
+      return { actor: 'channel', event: { type: 'net.lose' } };
+    default:
+      return { actor: 'channel', event: { type: event.type, to: event.to } };
+  }
+}
+
+/** Starts the system. `machine` replaces the variant's MTA chart (a seeded fault, say). */
+export function createSystem(config: SystemConfig, machine: MtaMachine = variants[config.variant]): RunningSystem {
   const channel = createActor(channelMachine, { input: validateChannelInput(config.channel) });
   const mtas = {
     A: createActor(machine, { input: mtaInputFor('A', config.a) }),
     B: createActor(machine, { input: mtaInputFor('B', config.b) }),
   };
-  for (const side of ['A', 'B'] as const) {
-    mtas[side].on('send', ({ pdu }) => channel.send({ type: 'mta.send', from: side, pdu }));
-  }
-  channel.on('deliver', ({ to, pdu }) => mtas[to].send(peerEvent(pdu)));
-  channel.on('lossNoticed', ({ to }) => mtas[to].send({ type: 'net.lost' }));
+  const actorsByName = { A: mtas.A, B: mtas.B, channel } as Record<ActorName, { send(event: AnyEventObject): void }>;
+  const forward = (from: ActorName) => (emitted: SendEvent | ChannelEmitted) => {
+    for (const { to, event } of routeEmitted(from, emitted)) actorsByName[to].send(event);
+  };
+  mtas.A.on('*', forward('A'));
+  mtas.B.on('*', forward('B'));
+  channel.on('*', forward('channel'));
 
   const actors = [channel, mtas.A, mtas.B] as const;
   // An exception inside a guard or action is a model bug: surface it instead of letting the
@@ -96,21 +128,8 @@ export function createSystem(config: SystemConfig): RunningSystem {
 
   function dispatch(event: EnvironmentEvent): boolean {
     const before = snapshots();
-    switch (event.type) {
-      case 'user.submit':
-      case 'timer.recovery':
-      case 'queue.threshold':
-        mtas[event.at].send({ type: event.type });
-        break;
-      case 'local.answer':
-        mtas[event.at].send({ type: 'local.answer', checkpointSize: event.checkpointSize, windowSize: event.windowSize });
-        break;
-      case 'net.lose':
-        channel.send({ type: 'net.lose' });
-        break;
-      default:
-        channel.send({ type: event.type, to: event.to });
-    }
+    const target = actorEventOf(event);
+    actorsByName[target.actor].send(target.event);
     const after = snapshots();
     return after.some((snapshot, i) => snapshot !== before[i]);
   }

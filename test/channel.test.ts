@@ -5,8 +5,8 @@ import { createActor } from 'xstate';
 import { channelMachine, type ChannelInput, type ChannelEmitted } from '../machines/channel.machine';
 import type { Pdu } from '../machines/pdu';
 
-const connect: Pdu = { kind: 'RTORQ', checkpointSize: 1, windowSize: 1, dialogueMode: 'twa', connectionData: { kind: 'open' }, initialTurn: 'initiator' };
-const accept: Pdu = { kind: 'RTOAC', checkpointSize: 1, windowSize: 1, connectionData: { kind: 'open' }, initialTurn: 'initiator' };
+const connect: Pdu = { kind: 'RTORQ', checkpointSize: 1, windowSize: 1, dialogueMode: 'twa', connectionData: { kind: 'open', connectionId: 1 }, initialTurn: 'initiator' };
+const accept: Pdu = { kind: 'RTOAC', checkpointSize: 1, windowSize: 1, connectionData: { kind: 'open', connectionId: 1 }, initialTurn: 'initiator' };
 const please: Pdu = { kind: 'PT', priority: 0 };
 const give: Pdu = { kind: 'GTC' };
 

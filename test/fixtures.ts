@@ -45,8 +45,8 @@ export function view(system: RunningSystem) {
   const b = system.mtas.B.getSnapshot();
   const channel = system.channel.getSnapshot();
   return {
-    A: { phase: phaseOf(a), turn: turnOf(a), queue: queueLengthOf(a), delivered: a.context.delivered, associations: a.context.associations },
-    B: { phase: phaseOf(b), turn: turnOf(b), queue: queueLengthOf(b), delivered: b.context.delivered, associations: b.context.associations },
+    A: { phase: phaseOf(a), turn: turnOf(a), queue: queueLengthOf(a), delivered: a.context.delivered, connectionId: a.context.connectionId },
+    B: { phase: phaseOf(b), turn: turnOf(b), queue: queueLengthOf(b), delivered: b.context.delivered, connectionId: b.context.connectionId },
     inFlight: { toA: channel.context.toA.map(describePdu), toB: channel.context.toB.map(describePdu) },
     channel: channel.value,
   };

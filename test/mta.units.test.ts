@@ -3,7 +3,7 @@
 
 import { describe, expect, test } from 'vitest';
 import { negotiate, segmentsPerMessage } from '../machines/mta.machine';
-import type { RTORQ } from '../machines/pdu';
+import type { Pdu, RTORQ } from '../machines/pdu';
 import { mtaInputFor } from '../machines/system';
 import { initiatorConfig, startSystem, systemConfig, view } from './fixtures';
 
@@ -13,7 +13,7 @@ describe('negotiation: the acceptor only lowers, 0 stays 0', () => {
     checkpointSize,
     windowSize,
     dialogueMode: 'twa',
-    connectionData: { kind: 'open' },
+    connectionData: { kind: 'open', connectionId: 1 },
     initialTurn: 'initiator',
   });
   const acceptor = (checkpointSize: number, windowSize: number) => mtaInputFor('B', { ...initiatorConfig, checkpointSize, windowSize });
@@ -47,8 +47,8 @@ describe('negotiation: the acceptor only lowers, 0 stays 0', () => {
     expect(view(system).inFlight.toB).toEqual(['AS(msg 1)', 'DT(msg 1, seg 1)', 'AE(msg 1)']);
     system.dispatch({ type: 'net.lose' });
     system.drain();
-    expect(system.sent.A.filter((label) => label.startsWith('RTORQ'))).toEqual(['RTORQ(open, ckpt 0, win 2, twa, turn initiator)']);
-    expect(view(system).A.associations).toBe(2);
+    expect(system.sent.A.filter((label) => label.startsWith('RTORQ'))).toEqual(['RTORQ(open 2, ckpt 0, win 2, twa, turn initiator)']);
+    expect(view(system).A.connectionId).toBe(2);
     expect(view(system).B.delivered).toEqual([1]);
   });
 
@@ -128,7 +128,7 @@ describe('recovery resumes the activity at the last confirmed checkpoint', () =>
     for (let i = 0; i < 3; i++) system.dispatch({ type: 'net.deliver', to: 'B' }); // AS, DT, AE: delivered
     system.dispatch({ type: 'net.lose' }); // AEA lost; no checkpointing: a new association
     system.drain();
-    expect(view(system).A.associations).toBe(2);
+    expect(view(system).A.connectionId).toBe(2);
     expect(system.sent.B).toContain('ER(transferCompleted)');
     expect(view(system).B.delivered).toEqual([1]);
     expect(view(system).A.queue).toBe(0);
@@ -142,5 +142,66 @@ describe('monologue', () => {
     expect(system.dispatch({ type: 'user.submit', at: 'B' })).toBe(false);
     expect(view(system).A.turn).toBe('holding');
     expect(view(system).B.turn).toBe('notHolding');
+  });
+});
+
+describe('answers to what the initiator never sends in the explored configurations (crafted PDUs)', () => {
+  /** Loses the connection after the open and lets B notice: B awaits the recovery of connection 1. */
+  function awaitingRecovery(variant: 'patched' | 'unpatched') {
+    const system = startSystem(systemConfig(variant));
+    system.drain();
+    system.dispatch({ type: 'net.lose' });
+    system.dispatch({ type: 'net.notice', to: 'B' });
+    expect(view(system).B.phase).toBe('awaitingRecovery');
+    return system;
+  }
+  const recover = (connectionId: number, checkpointSize: number): Pdu => ({
+    kind: 'RTORQ',
+    checkpointSize,
+    windowSize: 2,
+    dialogueMode: 'twa',
+    connectionData: { kind: 'recover', connectionId },
+    initialTurn: 'initiator',
+  });
+
+  test('a recovery of an unknown association is refused (cannotRecover)', () => {
+    const system = awaitingRecovery('patched');
+    system.channel.send({ type: 'mta.send', from: 'A', pdu: recover(7, 2) });
+    system.dispatch({ type: 'net.deliver', to: 'B' });
+    expect(system.sent.B.at(-1)).toBe('RTORJ(cannotRecover)');
+    expect(view(system).B.phase).toBe('awaitingRecovery');
+  });
+
+  test('patched: a recovery proposal the original agreement cannot answer is refused, and the initiator counts a failed attempt', () => {
+    const system = awaitingRecovery('patched');
+    system.dispatch({ type: 'net.notice', to: 'A' }); // A sends its own recovery request (attempt 1) ...
+    system.dispatch({ type: 'net.deliver', to: 'B' });
+    system.dispatch({ type: 'local.answer', at: 'B', checkpointSize: 1, windowSize: 2 }); // ... which B accepts
+    // A second request on a new connection, proposing less than the original 1 KB:
+    system.channel.send({ type: 'mta.send', from: 'A', pdu: { kind: 'RTAB', reason: 'protocolError' } });
+    system.channel.send({ type: 'mta.send', from: 'A', pdu: recover(1, 0) });
+    system.dispatch({ type: 'net.deliver', to: 'B' }); // RTAB: B awaits again
+    system.dispatch({ type: 'net.deliver', to: 'B' }); // the crafted request
+    expect(system.sent.B.at(-1)).toBe('RTORJ(cannotRecover)');
+    system.dispatch({ type: 'net.deliver', to: 'A' }); // A is still connecting: the RTORJ fails attempt 1
+    expect(system.mtas.A.getSnapshot().context.recoveryAttemptsUsed).toBe(2);
+    expect(system.sent.A.at(-1)).toBe('RTORQ(recover 1, ckpt 2, win 2, twa, turn initiator)');
+  });
+
+  test('unpatched accepts the same request: the refusal is the checkpoint fix', () => {
+    const system = awaitingRecovery('unpatched');
+    system.channel.send({ type: 'mta.send', from: 'A', pdu: recover(1, 0) });
+    system.dispatch({ type: 'net.deliver', to: 'B' });
+    expect(view(system).B.phase).toBe('answeringRecovery');
+  });
+
+  test('a GTC without a Turn-Please still hands over the Turn', () => {
+    const system = startSystem(systemConfig('patched'));
+    system.drain();
+    expect(view(system).B.turn).toBe('notHolding');
+    system.channel.send({ type: 'mta.send', from: 'A', pdu: { kind: 'GTC' } });
+    system.dispatch({ type: 'net.deliver', to: 'B' });
+    expect(view(system).B.turn).toBe('holding');
+    expect(system.sent.B.at(-1)).toBe('GTA');
   });
 });

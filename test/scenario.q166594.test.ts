@@ -68,7 +68,7 @@ describe('KB Q166594 in unpatched, two-way alternate', () => {
     expect(view(system).A.phase).toBe('opening');
     system.drain();
     const state = view(system);
-    expect(state.A.associations).toBe(2);
+    expect(state.A.connectionId).toBe(2);
     expect(state.B.delivered).toEqual([1, 2, 3]);
     expect(state.A.delivered).toEqual([1]);
     expect(state.A.queue).toBe(0);
@@ -92,8 +92,8 @@ describe.each(['turn-fix', 'patched'] as const)('KB Q166594 narrative in %s', (v
     expect(state.A.delivered).toEqual([1]);
     expect(state.A.queue).toBe(0);
     expect(state.B.queue).toBe(0);
-    expect(state.A.associations).toBe(1);
-    expect(state.B.associations).toBe(1);
+    expect(state.A.connectionId).toBe(1);
+    expect(state.B.connectionId).toBe(1);
     expect(state.inFlight).toEqual({ toA: [], toB: [] });
     // The Turn went A → B after B's Turn-Please, B sent its message, and A got the Turn back the same way.
     expect(system.sent.B).toContain('AS(msg 1)');

@@ -50,7 +50,7 @@ describe('KB Q187929 in unpatched, monologue', () => {
     expect(system.dispatch({ type: 'timer.recovery', at: 'A' })).toBe(true);
     system.drain();
     expect(system.sent.A.slice(sentBefore)).toEqual([
-      'RTORQ(open, ckpt 2, win 2, monologue, turn initiator)',
+      'RTORQ(open 2, ckpt 2, win 2, monologue, turn initiator)',
       'AS(msg 1)',
       'DT(msg 1, seg 1)',
       'MIP(1)',
@@ -59,7 +59,7 @@ describe('KB Q187929 in unpatched, monologue', () => {
       'AE(msg 1)',
     ]);
     const state = view(system);
-    expect(state.A.associations).toBe(2);
+    expect(state.A.connectionId).toBe(2);
     expect(state.B.delivered).toEqual([1]);
     expect(state.A.queue).toBe(0);
   });
@@ -83,7 +83,7 @@ describe.each(['checkpoint-fix', 'patched'] as const)('KB Q187929 narrative in %
     expect(state.A.phase).toBe('open');
     expect(state.B.delivered).toEqual([1]);
     expect(state.A.queue).toBe(0);
-    expect(state.A.associations).toBe(1);
+    expect(state.A.connectionId).toBe(1);
     expect(system.mtas.B.getSnapshot().context.agreed).toEqual(system.mtas.B.getSnapshot().context.original);
   });
 });
