@@ -1,0 +1,100 @@
+// Transition coverage: which transitions of each chart the exploration took. The search
+// reports every distinct (actor, snapshot, event) it handed to XState; each is then sent once
+// to a real actor restored from that snapshot, whose inspection events name the transitions
+// XState took (including eventless ones and those of raised events).
+
+import { createActor, type AnyMachineSnapshot, type AnyStateMachine, type AnyStateNode, type EventObject } from 'xstate';
+import { canonicalJson } from './canonical';
+import type { TransitionObserver } from './explore';
+import type { ComposedModel } from './model';
+
+/** A transition of a chart, named by its source state, its event and (when the event has several) its position. */
+export interface ChartTransition {
+  readonly id: string;
+  readonly description: string | undefined;
+}
+
+type TransitionDefinitionLike = { source: AnyStateNode; eventType: string; description?: string };
+
+function transitionId(definition: TransitionDefinitionLike): string {
+  const { source, eventType } = definition;
+  const list = (eventType === '' ? source.always : source.transitions.get(eventType)) ?? [];
+  const event = eventType === '' ? '(always)' : eventType;
+  const position = list.length > 1 ? ` #${list.indexOf(definition as never) + 1}` : '';
+  return `${source.id} on ${event}${position}`;
+}
+
+/** Every transition of a chart, in document order. */
+export function chartTransitions(machine: AnyStateMachine): ChartTransition[] {
+  const found: ChartTransition[] = [];
+  const walk = (node: AnyStateNode) => {
+    for (const definitions of node.transitions.values()) {
+      for (const definition of definitions) found.push({ id: transitionId(definition), description: definition.description });
+    }
+    for (const definition of node.always ?? []) found.push({ id: transitionId(definition), description: definition.description });
+    for (const child of Object.values(node.states)) walk(child);
+  };
+  walk(machine.root);
+  return found;
+}
+
+/** Collects the distinct transition calls of a search; afterwards, which chart transitions they took. */
+export class CoverageRecorder {
+  private readonly calls = new Map<string, { actor: string; before: AnyMachineSnapshot; event: EventObject }>();
+
+  constructor(private readonly model: ComposedModel) {}
+
+  readonly observe: TransitionObserver = (actor, before, event) => {
+    const key = `${actor}\u0000${canonicalJson(this.model.keyOf ? this.model.keyOf(actor, before) : before.context)}\u0000${canonicalJson(before.value)}\u0000${canonicalJson(event)}`;
+    if (!this.calls.has(key)) this.calls.set(key, { actor, before, event });
+  };
+
+  /** Per actor name: the ids of the transitions taken. */
+  taken(): Map<string, Set<string>> {
+    const machines = new Map(this.model.actors.map((actor) => [actor.name, actor.machine]));
+    const taken = new Map<string, Set<string>>(this.model.actors.map((actor) => [actor.name, new Set<string>()]));
+    const inspectInto = (seen: Set<string>) => (inspection: { type: string }) => {
+      if (inspection.type !== '@xstate.microstep') return;
+      for (const definition of (inspection as unknown as { _transitions: TransitionDefinitionLike[] })._transitions) {
+        seen.add(transitionId(definition));
+      }
+    };
+    // What each actor takes while it starts (eventless transitions out of its initial state).
+    for (const { name, machine, input } of this.model.actors) {
+      const started = createActor(machine, { input, inspect: inspectInto(taken.get(name)!) });
+      started.start();
+      started.stop();
+    }
+    for (const { actor, before, event } of this.calls.values()) {
+      const machine = machines.get(actor)!;
+      const seen = taken.get(actor)!;
+      const restored = createActor(machine, { snapshot: machine.getPersistedSnapshot(before) as never, inspect: inspectInto(seen) });
+      restored.start();
+      restored.send(event);
+      restored.stop();
+    }
+    return taken;
+  }
+}
+
+/** The transitions of each distinct chart that the search never took, with a reason where the model gives one. */
+export function untakenTransitions(
+  model: ComposedModel,
+  taken: Map<string, Set<string>>,
+  reasons: Readonly<Record<string, string>> = {},
+): { chart: string; id: string; reason: string | null }[] {
+  const byChart = new Map<string, { machine: AnyStateMachine; taken: Set<string> }>();
+  for (const actor of model.actors) {
+    const chart = actor.machine.id;
+    const entry = byChart.get(chart) ?? { machine: actor.machine, taken: new Set<string>() };
+    for (const id of taken.get(actor.name) ?? []) entry.taken.add(id);
+    byChart.set(chart, entry);
+  }
+  const untaken: { chart: string; id: string; reason: string | null }[] = [];
+  for (const [chart, { machine, taken: ids }] of byChart) {
+    for (const transition of chartTransitions(machine)) {
+      if (!ids.has(transition.id)) untaken.push({ chart, id: transition.id, reason: reasons[transition.id] ?? null });
+    }
+  }
+  return untaken;
+}

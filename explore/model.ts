@@ -1,0 +1,120 @@
+// What a model gives the checker. The checker knows nothing about the model's domain: it
+// steps the model's XState machines with XState's pure API, routes what they emit as the
+// model says, offers the environment steps the model lists, and evaluates the model's
+// properties over the composed states it finds.
+
+import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
+
+/** One machine of the composed system, with the input it starts from. */
+export interface ActorSpec {
+  readonly name: string;
+  readonly machine: AnyStateMachine;
+  readonly input: unknown;
+}
+
+/** The composed state as the model sees it: each actor's snapshot, by actor name. */
+export type StateView = Readonly<Record<string, AnyMachineSnapshot>>;
+
+/**
+ * What a step is, for fairness and for the properties that exclude some steps.
+ * - protocol: the system's own moves (deliveries, timers, answers): weakly fair.
+ * - user: bounded submissions by users: weakly fair (every message of the bound is submitted).
+ * - fault: losses and other faults: finitely many, never forced, never part of a fair cycle.
+ * - workaround: weakly fair like protocol steps, but a property may exclude it (withoutStepKinds).
+ */
+export type StepKind = 'protocol' | 'user' | 'fault' | 'workaround';
+
+/** One environment step: an event given to one actor. */
+export interface EnvironmentStep<TPayload = unknown> {
+  /** Stable, readable name of the step, e.g. "deliver to B"; also names it in traces. */
+  readonly label: string;
+  readonly actor: string;
+  readonly event: EventObject;
+  readonly kind: StepKind;
+  /** Steps with the same key are one fairness obligation (e.g. every answer value of one acceptor). */
+  readonly fairnessKey: string;
+  /** What a replay through real actors needs to perform the same step. */
+  readonly payload: TPayload;
+}
+
+/** Where an event emitted by an actor goes. */
+export interface RoutedEvent {
+  readonly to: string;
+  readonly event: EventObject;
+}
+
+/** A running instance of the model with real actors (createActor), for replaying counterexamples. */
+export interface Runtime<TPayload = unknown> {
+  perform(payload: TPayload): void;
+  snapshots(): StateView;
+  stop(): void;
+}
+
+export interface ComposedModel<TPayload = unknown> {
+  readonly actors: readonly ActorSpec[];
+  /** Names for reports, e.g. { A: 'MTA A' }; default: the actor names. */
+  readonly actorTitles?: Readonly<Record<string, string>>;
+  /** Where each emitted event goes; [] drops it. */
+  route(from: string, emitted: EventObject): readonly RoutedEvent[];
+  /** The environment steps worth trying in this state (a step that changes nothing is not a step). */
+  environment(view: StateView): readonly EnvironmentStep<TPayload>[];
+  /** A state with no step is a valid end state only if this holds. */
+  isValidEndState(view: StateView): boolean;
+  /**
+   * The part of a snapshot that makes its state: two snapshots with equal keys are the same
+   * local state. Default: status, value and context.
+   */
+  keyOf?(actor: string, snapshot: AnyMachineSnapshot): unknown;
+  /** Starts the same system with real actors. */
+  startRuntime(): Runtime<TPayload>;
+  /** Short text for an event on a sequence-diagram arrow. */
+  labelEvent(event: EventObject): string;
+  /** Short text for an actor's state in a step table. */
+  describeActor(actor: string, snapshot: AnyMachineSnapshot): string;
+}
+
+// --- properties ------------------------------------------------------------------------
+
+interface PropertyBase {
+  /** The sentence name, used verbatim in tests, results and the README. */
+  readonly name: string;
+  /** When false for this run (e.g. a monologue-only property in two-way alternate), the verdict is "n/a". */
+  readonly appliesWhen?: boolean;
+}
+
+/** Holds in every reachable state. */
+export interface AlwaysProperty extends PropertyBase {
+  readonly kind: 'always';
+  holds(view: StateView): boolean;
+}
+
+/** Some reachable state, or some step, has it: a pass is never empty. */
+export interface SometimesProperty extends PropertyBase {
+  readonly kind: 'sometimes';
+  reached(view: StateView, previous: StateView | null): boolean;
+}
+
+/**
+ * No reachable state is stuck: every state with no step is a valid end state, and from every
+ * reachable state a goal state is still reachable (AG EF goal).
+ */
+export interface NoDeadlockProperty extends PropertyBase {
+  readonly kind: 'noDeadlock';
+  goal(view: StateView): boolean;
+}
+
+/**
+ * From every reachable state where `from` holds, every fair path reaches a state where `to`
+ * holds, without taking a step of the excluded kinds and without passing a `failure` state.
+ * Fair: weakly fair in protocol steps, finitely many faults. `from` = the initial state gives
+ * "eventually".
+ */
+export interface LeadsToProperty extends PropertyBase {
+  readonly kind: 'leadsTo';
+  from(view: StateView, isInitial: boolean): boolean;
+  to(view: StateView): boolean;
+  failure?(view: StateView): boolean;
+  readonly withoutStepKinds?: readonly StepKind[];
+}
+
+export type Property = AlwaysProperty | SometimesProperty | NoDeadlockProperty | LeadsToProperty;

@@ -1,0 +1,75 @@
+// One finished run (exploration, verdicts, coverage), and its comparison with the
+// expected-outcome manifest.
+
+import type { PropertyResult } from './analysis';
+import type { Exploration } from './explore';
+import type { RunSpec } from './suite';
+
+export interface RunOutcome {
+  readonly spec: RunSpec;
+  readonly exploration: Exploration;
+  readonly results: readonly PropertyResult[];
+  readonly untaken: readonly { chart: string; id: string; reason: string | null }[];
+  /** Wall-clock seconds: for the terminal only, never written to results/. */
+  readonly seconds: number;
+}
+
+/** What the manifest records for a run. Lengths are numbers of steps. */
+export interface ExpectedRun {
+  readonly states: number;
+  readonly transitions: number;
+  readonly verdicts: Readonly<Record<string, string>>;
+  readonly counterexampleLengths: Readonly<Record<string, number>>;
+}
+
+export interface ExpectedManifest {
+  readonly comment?: string;
+  readonly runs: Readonly<Record<string, ExpectedRun>>;
+}
+
+export function observedRun(outcome: RunOutcome): ExpectedRun {
+  const verdicts: Record<string, string> = {};
+  const counterexampleLengths: Record<string, number> = {};
+  for (const result of outcome.results) {
+    verdicts[result.name] = result.verdict;
+    if (result.counterexample) counterexampleLengths[result.name] = result.counterexample.steps.length;
+  }
+  return {
+    states: outcome.exploration.stateCount,
+    transitions: outcome.exploration.transitionCount,
+    verdicts,
+    counterexampleLengths,
+  };
+}
+
+/** Every difference between the manifest and what was observed, one readable line each. */
+export function compareWithManifest(manifest: ExpectedManifest, outcomes: readonly RunOutcome[]): string[] {
+  const differences: string[] = [];
+  const seen = new Set<string>();
+  for (const outcome of outcomes) {
+    const id = outcome.spec.id;
+    seen.add(id);
+    const expected = manifest.runs[id];
+    const observed = observedRun(outcome);
+    if (expected === undefined) {
+      differences.push(`${id}: not in the manifest`);
+      continue;
+    }
+    if (expected.states !== observed.states) differences.push(`${id}: expected ${expected.states} states, found ${observed.states}`);
+    if (expected.transitions !== observed.transitions) {
+      differences.push(`${id}: expected ${expected.transitions} transitions, found ${observed.transitions}`);
+    }
+    for (const name of new Set([...Object.keys(expected.verdicts), ...Object.keys(observed.verdicts)])) {
+      const want = expected.verdicts[name];
+      const got = observed.verdicts[name];
+      if (want !== got) differences.push(`${id}: "${name}" expected ${want ?? '(absent)'}, got ${got ?? '(absent)'}`);
+    }
+    for (const name of new Set([...Object.keys(expected.counterexampleLengths), ...Object.keys(observed.counterexampleLengths)])) {
+      const want = expected.counterexampleLengths[name];
+      const got = observed.counterexampleLengths[name];
+      if (want !== got) differences.push(`${id}: "${name}" counterexample expected ${want ?? 'none'} steps, got ${got ?? 'none'}`);
+    }
+  }
+  for (const id of Object.keys(manifest.runs)) if (!seen.has(id)) differences.push(`${id}: in the manifest but not run`);
+  return differences;
+}

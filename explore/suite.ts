@@ -1,0 +1,56 @@
+// A verification suite: what a model hands the command line. The checker stays generic: the
+// suite names its runs, its options and bounds, and where its expected outcomes live.
+
+import type { ComposedModel, Property } from './model';
+
+/** A command-line option of `check`. Integers are checked against min and max; choices against the list. */
+export interface OptionSpec {
+  readonly name: string;
+  readonly kind: 'integer' | 'choice';
+  readonly choices?: readonly string[];
+  readonly min?: number;
+  readonly max?: number;
+  readonly defaultValue: string | number;
+  readonly describe: string;
+}
+
+export type OptionValues = Readonly<Record<string, string | number>>;
+
+/** One exploration: a model, its properties, and where its results go. */
+export interface RunSpec {
+  /** Stable name, e.g. "unpatched · twa": keys the expected-outcome manifest. */
+  readonly id: string;
+  /** The results file it is written to (e.g. the variant). */
+  readonly group: string;
+  /** Its heading within that file (e.g. the dialogue mode). */
+  readonly section: string;
+  readonly model: ComposedModel;
+  readonly properties: readonly Property[];
+  /** Why a chart transition cannot be taken under these bounds, by transition id. */
+  readonly untakenReasons?: Readonly<Record<string, string>>;
+}
+
+export interface BoundLine {
+  readonly name: string;
+  readonly value: string;
+  readonly reason: string;
+}
+
+export interface Suite {
+  readonly title: string;
+  /** Paragraphs printed under the title of every report. */
+  readonly introduction: readonly string[];
+  readonly options: readonly OptionSpec[];
+  /** A one-line complaint about a combination of options, or null when they fit together. */
+  conflict(values: OptionValues): string | null;
+  bounds(values: OptionValues): BoundLine[];
+  /** The runs of the verification job, at the default bounds. */
+  verifyRuns(): RunSpec[];
+  checkRun(values: OptionValues): RunSpec;
+  /** The counterexample the README shows: a run id and a property name. */
+  readonly featured: { readonly run: string; readonly property: string };
+  /** Files, relative to the working directory. */
+  readonly expectedPath: string;
+  readonly resultsDir: string;
+  readonly readmePath: string;
+}

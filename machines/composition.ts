@@ -1,0 +1,159 @@
+// The MTA system as a model for the checker: A (association initiator), the channel and B
+// (responder), how their emitted events are routed, which environment steps exist under the
+// bounds, and how to start the same system with real actors for replays.
+
+import type { AnyMachineSnapshot, EventObject } from 'xstate';
+import type { ComposedModel, EnvironmentStep, StateView } from '../explore/model';
+import type { Bounds } from './bounds';
+import { messagesFrom } from './bounds';
+import { channelMachine, validateChannelInput, type ChannelContext } from './channel.machine';
+import type { MtaContext, MtaMachine, SendEvent } from './mta.machine';
+import { describePdu, type DialogueMode, type Pdu } from './pdu';
+import {
+  actorEventOf,
+  createSystem,
+  mtaInputFor,
+  phaseOf,
+  queueLengthOf,
+  routeEmitted,
+  turnOf,
+  type ActorName,
+  type EnvironmentEvent,
+  type MtaConfig,
+  type ChannelSnapshot,
+  type MtaSnapshot,
+  type SystemConfig,
+} from './system';
+import type { ChannelEmitted } from './channel.machine';
+import type { VariantName } from './variants';
+
+export interface CompositionOptions {
+  readonly variant: VariantName;
+  /** The MTA chart to use; defaults to the variant's. A seeded fault passes its own. */
+  readonly machine: MtaMachine;
+  readonly mode: DialogueMode;
+  readonly bounds: Bounds;
+}
+
+export function systemConfigFor(variant: VariantName, mode: DialogueMode, bounds: Bounds): SystemConfig {
+  const common = { dialogueMode: mode, messageThreshold: bounds.threshold, recoveryAttempts: bounds.recoveryAttempts, messageSize: bounds.messageSize };
+  const a: MtaConfig = { ...common, checkpointSize: bounds.proposedCheckpointSize, windowSize: bounds.proposedWindowSize };
+  const b: MtaConfig = { ...common, checkpointSize: bounds.acceptorCheckpointLimit, windowSize: bounds.acceptorWindowLimit };
+  return { variant, a, b, channel: { capacity: bounds.capacity, maxLosses: bounds.losses } };
+}
+
+export const mtaOf = (view: StateView, side: 'A' | 'B') => view[side] as MtaSnapshot;
+export const channelOf = (view: StateView) => view.channel as ChannelSnapshot;
+
+function stepFor(event: EnvironmentEvent, label: string, kind: EnvironmentStep['kind'], fairnessKey = label): EnvironmentStep<EnvironmentEvent> {
+  const { actor, event: actorEvent } = actorEventOf(event);
+  return { label, actor, event: actorEvent, kind, fairnessKey, payload: event };
+}
+
+/** Every environment step there is under these bounds, whether or not it is enabled now. */
+export function everyEnvironmentStep(bounds: Bounds): EnvironmentStep<EnvironmentEvent>[] {
+  const steps: EnvironmentStep<EnvironmentEvent>[] = [];
+  for (const side of ['A', 'B'] as const) {
+    steps.push(stepFor({ type: 'user.submit', at: side }, `submit at ${side}`, 'user'));
+    steps.push(stepFor({ type: 'net.deliver', to: side }, `deliver to ${side}`, 'protocol'));
+    steps.push(stepFor({ type: 'net.notice', to: side }, `${side} notices the loss`, 'protocol'));
+    steps.push(stepFor({ type: 'timer.recovery', at: side }, `recovery timeout at ${side}`, 'protocol'));
+    steps.push(stepFor({ type: 'queue.threshold', at: side }, `threshold at ${side}`, 'workaround'));
+    for (const checkpointSize of bounds.recoveryAnswerCheckpointSizes) {
+      for (const windowSize of bounds.recoveryAnswerWindowSizes) {
+        const event: EnvironmentEvent = { type: 'local.answer', at: side, checkpointSize, windowSize };
+        steps.push(stepFor(event, `${side} answers ckpt ${checkpointSize} win ${windowSize}`, 'protocol', `${side} answers`));
+      }
+    }
+  }
+  steps.push(stepFor({ type: 'net.lose' }, 'connection lost', 'fault'));
+  return steps;
+}
+
+/**
+ * The steps worth trying in a state: `everyEnvironmentStep` without those the machines would
+ * certainly ignore here. A test checks on every reachable state of a small bound that the
+ * left-out steps change nothing.
+ */
+export function enabledEnvironmentSteps(all: readonly EnvironmentStep<EnvironmentEvent>[], mode: DialogueMode, bounds: Bounds, view: StateView) {
+  const channel = channelOf(view).context;
+  return all.filter(({ payload }) => {
+    switch (payload.type) {
+      case 'user.submit':
+        return mtaOf(view, payload.at).context.submitted < messagesFrom(payload.at, mode, bounds);
+      case 'net.deliver':
+        return (payload.to === 'A' ? channel.toA : channel.toB).length > 0 && !channel.lossNoticePending[payload.to];
+      case 'net.notice':
+        return channel.lossNoticePending[payload.to];
+      case 'net.lose':
+        return channel.losses < bounds.losses && channelOf(view).value === 'up';
+      case 'local.answer':
+        return phaseOf(mtaOf(view, payload.at)) === 'answeringRecovery';
+      case 'timer.recovery':
+        return phaseOf(mtaOf(view, payload.at)) === 'recoveryFailed';
+      case 'queue.threshold':
+        return queueLengthOf(mtaOf(view, payload.at)) >= bounds.threshold;
+      default:
+        return false;
+    }
+  });
+}
+
+function withoutConfig(snapshot: AnyMachineSnapshot): unknown {
+  const { config: _config, ...context } = snapshot.context as { config: unknown };
+  return { status: snapshot.status, value: snapshot.value, context };
+}
+
+function describeMta(snapshot: MtaSnapshot): string {
+  const context: MtaContext = snapshot.context;
+  const parts = [phaseOf(snapshot), turnOf(snapshot)];
+  const out = context.outgoing;
+  if (out) parts.push(`sending msg ${out.activity} (${out.segmentsSent} sent, ckpt ${out.lastConfirmedSerial} confirmed)`);
+  const incoming = context.incoming;
+  if (incoming) parts.push(`receiving msg ${incoming.activity} (${incoming.segmentsHeld} held, ckpt ${incoming.lastConfirmedSerial})`);
+  parts.push(`queue ${queueLengthOf(snapshot)}`);
+  if (context.delivered.length > 0) parts.push(`delivered ${context.delivered.join(',')}`);
+  return parts.join(' · ');
+}
+
+function describeChannel(snapshot: AnyMachineSnapshot & { context: ChannelContext }): string {
+  const { context } = snapshot;
+  const queue = (pdus: readonly Pdu[]) => (pdus.length === 0 ? '∅' : pdus.map((pdu) => pdu.kind).join(' '));
+  const notices = (['A', 'B'] as const).filter((side) => context.lossNoticePending[side]);
+  const connection = snapshot.value === 'up' ? `up #${context.epoch}` : String(snapshot.value);
+  return `${connection} · to B: ${queue(context.toB)} · to A: ${queue(context.toA)}${notices.length ? ` · loss not yet seen by ${notices.join(',')}` : ''}`;
+}
+
+export function composeSystem(options: CompositionOptions): ComposedModel<EnvironmentEvent> {
+  const { variant, machine, mode, bounds } = options;
+  const config = systemConfigFor(variant, mode, bounds);
+  const allSteps = everyEnvironmentStep(bounds);
+  return {
+    actors: [
+      { name: 'A', machine, input: mtaInputFor('A', config.a) },
+      { name: 'channel', machine: channelMachine, input: validateChannelInput(config.channel) },
+      { name: 'B', machine, input: mtaInputFor('B', config.b) },
+    ],
+    actorTitles: { A: 'MTA A', channel: 'channel', B: 'MTA B' },
+    route: (from, emitted) => routeEmitted(from as ActorName, emitted as SendEvent | ChannelEmitted),
+    environment: (view) => enabledEnvironmentSteps(allSteps, mode, bounds, view),
+    isValidEndState: (view) => queueLengthOf(mtaOf(view, 'A')) === 0 && queueLengthOf(mtaOf(view, 'B')) === 0,
+    keyOf: (_, snapshot) => withoutConfig(snapshot),
+    startRuntime() {
+      const system = createSystem(config, machine);
+      return {
+        perform: (payload) => void system.dispatch(payload),
+        snapshots: () => ({ A: system.mtas.A.getSnapshot(), channel: system.channel.getSnapshot(), B: system.mtas.B.getSnapshot() }),
+        stop: () => system.stop(),
+      };
+    },
+    labelEvent(event: EventObject) {
+      if ('pdu' in event) return describePdu((event as { pdu: Pdu }).pdu);
+      if (event.type === 'net.lost') return 'loss noticed';
+      return event.type;
+    },
+    describeActor(actor, snapshot) {
+      return actor === 'channel' ? describeChannel(snapshot as AnyMachineSnapshot & { context: ChannelContext }) : describeMta(snapshot as MtaSnapshot);
+    },
+  };
+}

@@ -1,0 +1,140 @@
+// The checker on its own, on a toy model: search, routing, each property kind, the fairness
+// rules, limits, and the replay through real actors.
+
+import { describe, expect, test } from 'vitest';
+import { analyse } from '../explore/analysis';
+import { canonicalJson } from '../explore/canonical';
+import { explore } from '../explore/explore';
+import type { LeadsToProperty, Property } from '../explore/model';
+import { replayTrace, ReplayError } from '../explore/replay';
+import { toyModel, type ToyOptions } from './toy-model';
+
+const lampIs = (value: string) => (view: Parameters<LeadsToProperty['to']>[0]) => view.lamp!.value === value;
+
+function verdictOf(options: ToyOptions, property: Property) {
+  const exploration = explore(toyModel(options));
+  return { exploration, result: analyse(exploration, [property])[0]! };
+}
+
+const eventuallyOff: LeadsToProperty = { kind: 'leadsTo', name: 'the lamp is eventually off', from: (_, initial) => initial, to: lampIs('off') };
+
+describe('search', () => {
+  test('finds every state of the composition, routing emitted events to their actor', () => {
+    const exploration = explore(toyModel());
+    // lamp: green/yellow/red × relay counts 0..2 (it stops counting at 2), plus off states.
+    const views = Array.from({ length: exploration.stateCount }, (_, s) => exploration.view(s));
+    const pairs = views.map((view) => `${String(view.lamp!.value)}/${(view.relay!.context as { seen: number }).seen}`).sort();
+    expect(pairs).toEqual(
+      ['green/0', 'yellow/1', 'red/2', 'green/2', 'yellow/2', 'off/0', 'off/1', 'off/2'].sort(),
+    );
+    expect(exploration.complete).toBe(true);
+    expect(exploration.depth[0]).toBe(0);
+  });
+
+  test('a state limit makes the search incomplete, and nothing is then verified', () => {
+    const exploration = explore(toyModel(), { maxStates: 3 });
+    expect(exploration.complete).toBe(false);
+    const results = analyse(exploration, [
+      { kind: 'always', name: 'never red', holds: (view) => view.lamp!.value !== 'red' },
+      { kind: 'always', name: 'anything', holds: () => true },
+      eventuallyOff,
+      { kind: 'noDeadlock', name: 'no deadlock', goal: lampIs('off') },
+    ]);
+    expect(results.map((r) => r.verdict)).toEqual(['inconclusive', 'inconclusive', 'inconclusive', 'inconclusive']);
+  });
+
+  test('a violation found before the limit is still reported: it is real', () => {
+    const exploration = explore(toyModel(), { maxStates: 4 });
+    const [result] = analyse(exploration, [{ kind: 'always', name: 'never yellow', holds: (view) => view.lamp!.value !== 'yellow' }]);
+    expect(result!.verdict).toBe('FAIL');
+  });
+});
+
+describe('property kinds', () => {
+  test('always: the shortest violation', () => {
+    const { result, exploration } = verdictOf({}, { kind: 'always', name: 'never red', holds: (view) => view.lamp!.value !== 'red' });
+    expect(result.verdict).toBe('FAIL');
+    expect(result.counterexample!.steps.map((s) => exploration.steps[s]!.label)).toEqual(['next', 'next']);
+  });
+
+  test('sometimes: passes with a witness, fails when never reached', () => {
+    const reached = verdictOf({}, { kind: 'sometimes', name: 'red', reached: (view) => view.lamp!.value === 'red' }).result;
+    expect(reached.verdict).toBe('pass');
+    expect(reached.witness!.steps).toHaveLength(2);
+    const never = verdictOf({}, { kind: 'sometimes', name: 'blue', reached: (view) => view.lamp!.value === 'blue' }).result;
+    expect(never.verdict).toBe('FAIL');
+  });
+
+  test('no deadlock: off is a valid end; a goal that cannot be reached is reported', () => {
+    expect(verdictOf({}, { kind: 'noDeadlock', name: 'nd', goal: lampIs('off') }).result.verdict).toBe('pass');
+    const { result } = verdictOf({ offIn: ['red'] }, { kind: 'noDeadlock', name: 'nd', goal: (view) => view.lamp!.value === 'off' && (view.relay!.context as { seen: number }).seen === 0 });
+    expect(result.verdict).toBe('FAIL');
+    expect(result.counterexample!.ending).toMatch(/no goal state is reachable/);
+  });
+
+  test('a property that does not apply is n/a; a leads-to with no premise is vacuous, not a pass', () => {
+    expect(analyse(explore(toyModel()), [{ ...eventuallyOff, appliesWhen: false }])[0]!.verdict).toBe('n/a');
+    expect(analyse(explore(toyModel()), [{ ...eventuallyOff, from: () => false }])[0]!.verdict).toBe('vacuous');
+  });
+});
+
+describe('fairness (weak, finitely many faults)', () => {
+  test('a switch enabled all around the cycle must eventually be used: eventually off holds', () => {
+    expect(verdictOf({}, eventuallyOff).result.verdict).toBe('pass');
+  });
+
+  test('a switch enabled only in red may be missed forever: a fair cycle, shown as a lasso', () => {
+    const { result, exploration } = verdictOf({ offIn: ['red'] }, eventuallyOff);
+    expect(result.verdict).toBe('FAIL');
+    const trace = result.counterexample!;
+    expect(trace.loopStart).toBeDefined();
+    expect(trace.states[trace.loopStart!]).toBe(trace.states[trace.states.length - 1]);
+    expect(trace.steps.slice(trace.loopStart!).map((s) => exploration.steps[s]!.label)).toEqual(['next', 'next', 'next']);
+    replayTrace(exploration, trace, 'lasso');
+  });
+
+  test('user steps are weakly fair too', () => {
+    expect(verdictOf({ offKind: 'user' }, eventuallyOff).result.verdict).toBe('pass');
+  });
+
+  test('a cycle of faults is not fair: faults happen finitely often', () => {
+    const { result } = verdictOf({ nextKind: 'fault', offIn: [] }, eventuallyOff);
+    // Without the faults nothing moves: a fair path stops at once, and the lamp is not off.
+    expect(result.verdict).toBe('FAIL');
+    expect(result.counterexample!.ending).toMatch(/no step but a fault is possible/);
+  });
+
+  test('a fault is never forced: a state where only a fault could help is a violation', () => {
+    const { result } = verdictOf({ offKind: 'fault' }, eventuallyOff);
+    expect(result.verdict).toBe('FAIL');
+  });
+
+  test('excluded step kinds do not count towards the goal', () => {
+    const property: LeadsToProperty = { ...eventuallyOff, withoutStepKinds: ['workaround'] };
+    expect(verdictOf({ offKind: 'workaround' }, property).result.verdict).toBe('FAIL');
+    expect(verdictOf({ offKind: 'workaround' }, eventuallyOff).result.verdict).toBe('pass');
+  });
+});
+
+describe('replay through real actors', () => {
+  test('a trace replays step by step', () => {
+    const { result, exploration } = verdictOf({}, { kind: 'always', name: 'never red', holds: (view) => view.lamp!.value !== 'red' });
+    expect(() => replayTrace(exploration, result.counterexample!, 'never red')).not.toThrow();
+  });
+
+  test('a runtime that does something else is caught as a checker bug', () => {
+    const exploration = explore(toyModel({ brokenRuntime: true }));
+    const [result] = analyse(exploration, [{ kind: 'always', name: 'never red', holds: (view) => view.lamp!.value !== 'red' }]);
+    expect(() => replayTrace(exploration, result!.counterexample!, 'never red')).toThrow(ReplayError);
+  });
+});
+
+describe('canonical keys', () => {
+  test('key order does not matter; undefined fields are dropped; non-plain data is refused', () => {
+    expect(canonicalJson({ b: 1, a: [1, { d: 2, c: 3 }] })).toBe(canonicalJson({ a: [1, { c: 3, d: 2 }], b: 1 }));
+    expect(canonicalJson({ a: 1, b: undefined })).toBe('{"a":1}');
+    expect(() => canonicalJson({ m: new Map() })).toThrow(/Map/);
+    expect(() => canonicalJson({ f: () => 1 })).toThrow(/function/);
+    expect(() => canonicalJson({ n: Number.NaN })).toThrow(/finite/);
+  });
+});
