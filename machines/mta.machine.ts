@@ -16,7 +16,7 @@
 // a clause or document [S], a recalled fact not yet confirmed in the standard [R], or a
 // modelling assumption [A] (see the README's assumption table).
 
-import { and, assign, emit, not, or, raise, setup, stateIn } from 'xstate';
+import { and, assign, emit, not, raise, setup, stateIn } from 'xstate';
 import type { DialogueMode, Pdu, RefuseReason, RTOAC, RTORQ, TokenSetting } from './pdu';
 import { validateMtaInput, type MtaInput } from './mta.input';
 
@@ -182,7 +182,7 @@ export const mtaMachine = setup({
     isAssociationReady: stateIn('#mta.association.open.ready'),
     isHoldingTurn: stateIn('#mta.turn.holding'),
     isHoldingTurnUnasked: stateIn('#mta.turn.holding.unasked'),
-    hasNoActivityInProgress: not(or([stateIn('#mta.sending.transferring'), stateIn('#mta.sending.ending')])),
+    hasNoActivityInProgress: not(stateIn('#mta.sending.activityOpen')),
     isFreshAssociation: ({ event }) => event.type === 'association.established' && event.fresh,
     isTokenSettingOurs: ({ context, event }) =>
       event.type === 'association.established' && (event.initialTurn === 'initiator') === (context.config.role === 'initiator'),
@@ -683,31 +683,13 @@ export const mtaMachine = setup({
         idle: {
           always: {
             guard: and(['isAssociationReady', 'isHoldingTurnUnasked', 'hasMailWaiting']),
-            target: 'transferring',
+            target: 'activityOpen',
             actions: ['startActivity', 'sendActivityStart'],
             description: '[S] ISODE rtsap: each RT-TRANSFER (one P1 message) is one session activity: ACTIVITY-START.',
           },
         },
-        transferring: {
-          always: [
-            {
-              guard: and(['isWindowOpenForNextSegment', 'hasCheckpointing']),
-              actions: ['sendSegment', 'sendSegmentData', 'sendMinorSync'],
-              description:
-                '[S] ISODE rtsap: data in segments of checkpointSize KB, a confirmed MINOR-SYNC after each. [A] at most W unconfirmed minor syncs.',
-            },
-            {
-              guard: 'isWindowOpenForNextSegment',
-              actions: ['sendSegment', 'sendSegmentData'],
-              description: '[S] ISODE rtsap: checkpoint size 0 means no checkpointing: the message goes as one segment without minor syncs.',
-            },
-            {
-              guard: 'hasSentAllSegments',
-              target: 'ending',
-              actions: 'sendActivityEnd',
-              description: '[S] ISODE rtsap: ACTIVITY-END (confirmed) closes the transfer.',
-            },
-          ],
+        activityOpen: {
+          initial: 'transferring',
           on: {
             'peer.MIA': {
               actions: 'recordCheckpointConfirmed',
@@ -726,36 +708,43 @@ export const mtaMachine = setup({
               description: '[R] the interrupted activity resumes at the last confirmed checkpoint.',
             },
           },
-        },
-        ending: {
-          on: {
-            'peer.AEA': {
-              target: 'idle',
-              actions: 'completeActivity',
-              description: '[S] ISODE ssap: ACTIVITY-END is confirmed; the message is delivered.',
+          states: {
+            transferring: {
+              always: [
+                {
+                  guard: and(['isWindowOpenForNextSegment', 'hasCheckpointing']),
+                  actions: ['sendSegment', 'sendSegmentData', 'sendMinorSync'],
+                  description:
+                    '[S] ISODE rtsap: data in segments of checkpointSize KB, a confirmed MINOR-SYNC after each. [A] at most W unconfirmed minor syncs.',
+                },
+                {
+                  guard: 'isWindowOpenForNextSegment',
+                  actions: ['sendSegment', 'sendSegmentData'],
+                  description: '[S] ISODE rtsap: checkpoint size 0 means no checkpointing: the message goes as one segment without minor syncs.',
+                },
+                {
+                  guard: 'hasSentAllSegments',
+                  target: 'ending',
+                  actions: 'sendActivityEnd',
+                  description: '[S] ISODE rtsap: ACTIVITY-END (confirmed) closes the transfer.',
+                },
+              ],
             },
-            'peer.MIA': {
-              actions: 'recordCheckpointConfirmed',
-              description: '[S] ISODE ssap: the receiver confirms every minor sync.',
-            },
-            'peer.ER': {
-              guard: 'isTransferCompletedReport',
-              target: 'idle',
-              actions: ['sendActivityDiscard', 'completeActivity'],
-              description:
-                '[R] the receiver recognises an activity it already completed (reason transferCompleted). [A] it says so in an exception report; the sender discards the activity (AD) and counts the message delivered.',
-            },
-            'net.lost': {
-              target: 'interrupted',
-              actions: 'rewindToLastCheckpoint',
-              description: '[R] the interrupted activity resumes at the last confirmed checkpoint.',
+            ending: {
+              on: {
+                'peer.AEA': {
+                  target: '#mta.sending.idle',
+                  actions: 'completeActivity',
+                  description: '[S] ISODE ssap: ACTIVITY-END is confirmed; the message is delivered.',
+                },
+              },
             },
           },
         },
         interrupted: {
           always: {
             guard: and(['isAssociationReady', 'isHoldingTurnUnasked']),
-            target: 'transferring',
+            target: 'activityOpen',
             actions: 'sendActivityResume',
             description: '[R] ACTIVITY-RESUME names the old activity and the serial of the last confirmed checkpoint.',
           },

@@ -202,7 +202,6 @@ describe('the checker\'s inputs are sound', () => {
       spec('patched', 'monologue', { messagesFromA: 1, losses: 2, recoveryAttempts: 1 }), // ... with one attempt
       spec('patched', 'twa', { messagesFromA: 1, proposedCheckpointSize: 0 }), // no checkpointing
       spec('unpatched', 'twa', { threshold: 2 }), // the queue reaches the threshold
-      spec('unpatched', 'monologue', { acceptorWindowLimit: 1 }), // window 1
     ];
     for (const outcome of [...outcomes, ...extra.map((run) => runOne(run))]) {
       const untakenHere = new Set(outcome.untaken.filter((u) => u.chart === 'mta').map((u) => u.id));
