@@ -38,6 +38,8 @@ export interface IncomingActivity {
   readonly activity: number;
   readonly segmentsHeld: number;
   readonly lastConfirmedSerial: number;
+  /** Verification only: every segment held arrived in order, with no gap. */
+  readonly intact: boolean;
 }
 
 export interface MtaContext {
@@ -59,6 +61,8 @@ export interface MtaContext {
   readonly incoming: IncomingActivity | null;
   /** Ids of the peer's messages delivered here, in delivery order. */
   readonly delivered: readonly number[];
+  /** Verification only: ids of messages delivered with segments missing, repeated or out of order. */
+  readonly damagedDeliveries: readonly number[];
 }
 
 /** The acceptor's answer to a recovery request: its choice, offered by the environment. */
@@ -155,7 +159,10 @@ export const mtaMachine = setup({
     // --- role and agreement -------------------------------------------------------------
     isInitiator: ({ context }) => context.config.role === 'initiator',
     isResponder: ({ context }) => context.config.role === 'responder',
+    /** The current connection checkpoints: segments are followed by minor syncs. */
     hasCheckpointing: ({ context }) => agreedOf(context).checkpointSize > 0,
+    /** The association can be recovered: what recovery restores is its original agreement. */
+    isRecoverable: ({ context }) => context.original !== null && context.original.checkpointSize > 0,
     isTwoWayAlternate: ({ context }) => context.agreed?.dialogueMode === 'twa',
     maySubmit: ({ context }) => !(context.config.role === 'responder' && context.config.dialogueMode === 'monologue'),
     isOpenRequest: ({ event }) => pduOf(event, 'RTORQ')?.connectionData.kind === 'open',
@@ -256,6 +263,7 @@ export const mtaMachine = setup({
       fresh: params.fresh,
       initialTurn: pduOf(event, 'RTOAC')?.initialTurn ?? pduOf(event, 'RTORQ')?.initialTurn ?? context.request?.initialTurn ?? 'initiator',
     })),
+    treatAsConnectionLoss: raise({ type: 'net.lost' as const }),
     resetRecoveryAttempts: assign({ recoveryAttemptsUsed: 0 }),
     countRecoveryAttempt: assign({ recoveryAttemptsUsed: ({ context }) => context.recoveryAttemptsUsed + 1 }),
     sendRecoveryRequest: emit(({ context }) =>
@@ -304,7 +312,7 @@ export const mtaMachine = setup({
       send({ kind: 'DT', activity: context.outgoing!.activity, segment: context.outgoing!.segmentsSent }),
     ),
     sendMinorSync: emit(({ context }) => send({ kind: 'MIP', serial: context.outgoing!.segmentsSent })),
-    sendActivityEnd: emit(({ context }) => send({ kind: 'AE', activity: context.outgoing!.activity })),
+    sendActivityEnd: emit(({ context }) => send({ kind: 'AE', activity: context.outgoing!.activity, serial: segmentsOfOutgoing(context) })),
     recordCheckpointConfirmed: assign({
       outgoing: ({ context, event }) =>
         context.outgoing === null ? null : { ...context.outgoing, lastConfirmedSerial: pduOf(event, 'MIA')?.serial ?? 0 },
@@ -323,26 +331,38 @@ export const mtaMachine = setup({
     // --- receiving --------------------------------------------------------------------------
     reportTransferCompleted: emit(() => send({ kind: 'ER', reason: 'transferCompleted' })),
     beginIncomingActivity: assign({
-      incoming: ({ event }) => ({ activity: pduOf(event, 'AS')!.activity, segmentsHeld: 0, lastConfirmedSerial: 0 }),
+      incoming: ({ event }) => ({ activity: pduOf(event, 'AS')!.activity, segmentsHeld: 0, lastConfirmedSerial: 0, intact: true }),
     }),
     resumeIncomingActivity: assign({
-      incoming: ({ event }) => {
+      incoming: ({ context, event }) => {
         const resume = pduOf(event, 'AR')!;
-        // Data after the resumed checkpoint is discarded: it will be sent again.
-        return { activity: resume.activity, segmentsHeld: resume.serial, lastConfirmedSerial: resume.serial };
+        const held = context.incoming?.activity === resume.activity ? context.incoming : null;
+        // Data after the resumed checkpoint is discarded: it will be sent again. A resume past
+        // what is held leaves a gap (noted for verification only).
+        const intact = (held?.intact ?? true) && resume.serial <= (held?.segmentsHeld ?? 0);
+        return { activity: resume.activity, segmentsHeld: resume.serial, lastConfirmedSerial: resume.serial, intact };
       },
     }),
     holdSegment: assign({
-      incoming: ({ context }) => ({ ...context.incoming!, segmentsHeld: context.incoming!.segmentsHeld + 1 }),
+      incoming: ({ context, event }) => {
+        const incoming = context.incoming!;
+        const inOrder = pduOf(event, 'DT')!.segment === incoming.segmentsHeld + 1;
+        return { ...incoming, segmentsHeld: incoming.segmentsHeld + 1, intact: incoming.intact && inOrder };
+      },
     }),
     recordMinorSync: assign({
       incoming: ({ context, event }) =>
         context.incoming === null ? null : { ...context.incoming, lastConfirmedSerial: pduOf(event, 'MIP')!.serial },
     }),
     confirmMinorSync: emit(({ event }) => send({ kind: 'MIA', serial: pduOf(event, 'MIP')!.serial })),
-    deliverMessage: assign({
-      delivered: ({ context }) => [...context.delivered, context.incoming!.activity],
-      incoming: null,
+    deliverMessage: assign(({ context, event }) => {
+      const incoming = context.incoming!;
+      const whole = incoming.intact && incoming.segmentsHeld === pduOf(event, 'AE')!.serial;
+      return {
+        delivered: [...context.delivered, incoming.activity],
+        damagedDeliveries: whole ? context.damagedDeliveries : [...context.damagedDeliveries, incoming.activity],
+        incoming: null,
+      };
     }),
     confirmActivityEnd: emit(({ event }) => send({ kind: 'AEA', activity: pduOf(event, 'AE')!.activity })),
     forgetIncomingActivity: assign({ incoming: null }),
@@ -362,6 +382,7 @@ export const mtaMachine = setup({
     outgoing: null,
     incoming: null,
     delivered: [],
+    damagedDeliveries: [],
   }),
   on: {
     'user.submit': {
@@ -437,7 +458,7 @@ export const mtaMachine = setup({
           on: {
             'net.lost': [
               {
-                guard: and(['isInitiator', 'hasCheckpointing']),
+                guard: and(['isInitiator', 'isRecoverable']),
                 target: 'recovering',
                 actions: 'resetRecoveryAttempts',
                 description: '[R] after a connection loss the association initiator reconnects with connectionData recover(id).',
@@ -448,7 +469,7 @@ export const mtaMachine = setup({
                 description: '[S] ISODE: checkpoint size 0 means no checkpointing and so no recovery: a new association is opened.',
               },
               {
-                guard: 'hasCheckpointing',
+                guard: 'isRecoverable',
                 target: 'awaitingRecovery',
                 description: '[R] the responder keeps the checkpoint data and waits for the initiator to recover.',
               },
@@ -465,8 +486,9 @@ export const mtaMachine = setup({
             },
             'peer.RTAB': {
               guard: and(['isResponder', 'isProtocolErrorAbort']),
-              target: 'awaitingRecovery',
-              description: '[A] the initiator rejected the recovered connection (its sizes differ from the original): wait for the next attempt.',
+              actions: 'treatAsConnectionLoss',
+              description:
+                '[A] the initiator rejected the recovered connection (its sizes differ from the original): for every region the connection is gone, as after a loss; the responder awaits the next attempt.',
             },
           },
         },

@@ -65,7 +65,10 @@ export interface AS {
   readonly activity: number;
 }
 
-/** DATA TRANSFER: one segment of checkpointSize KB. */
+/**
+ * DATA TRANSFER: one segment of checkpointSize KB. A real DT carries no number; `segment` is
+ * for verification only (the receiver notes whether segments arrived in order, never acts on it).
+ */
 export interface DT {
   readonly kind: 'DT';
   readonly activity: number;
@@ -84,10 +87,11 @@ export interface MIA {
   readonly serial: number;
 }
 
-/** ACTIVITY-END (a confirmed major sync): the whole message has been sent. */
+/** ACTIVITY-END (a confirmed major sync): the whole message has been sent; `serial` is the final sync point. */
 export interface AE {
   readonly kind: 'AE';
   readonly activity: number;
+  readonly serial: number;
 }
 
 /** ACTIVITY-END-ACK: the receiver has the whole message and has delivered it. */

@@ -17,6 +17,8 @@ export const propertyNames = {
   recoveryKeepsCheckpointSize: 'recovery keeps the negotiated checkpoint size',
   monologueRecoverySucceeds: 'monologue recovery succeeds',
   exactlyOnceInOrder: 'each message is delivered exactly once, in order',
+  deliveredWhole: 'each message is delivered whole',
+  onlyHolderTransfers: 'only the Turn holder transfers',
   windowRespected: 'the window is respected',
   negotiationOnlyLowers: 'negotiation only lowers',
   channelWithinCapacity: 'the channel stays within its capacity',
@@ -118,6 +120,18 @@ export function propertiesFor(mode: DialogueMode, bounds: Bounds): Property[] {
           const delivered = mtaOf(view, sender === 'A' ? 'B' : 'A').context.delivered;
           return delivered.length <= submitted && delivered.every((id, i) => id === i + 1);
         }),
+    },
+    {
+      kind: 'always',
+      name: propertyNames.deliveredWhole,
+      // Every segment arrived once, in order, and as many as the activity end says.
+      holds: (view) => sides.every((side) => mtaOf(view, side).context.damagedDeliveries.length === 0),
+    },
+    {
+      kind: 'always',
+      name: propertyNames.onlyHolderTransfers,
+      // An open activity (start, data, minor syncs, end) needs the Turn: the tokens it uses.
+      holds: (view) => sides.every((side) => !mtaOf(view, side).matches({ sending: 'activityOpen' }) || turnOf(mtaOf(view, side)) === 'holding'),
     },
     {
       kind: 'always',

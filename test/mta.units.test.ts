@@ -91,14 +91,14 @@ describe('recovery resumes the activity at the last confirmed checkpoint', () =>
     system.dispatch({ type: 'user.submit', at: 'A' });
     for (let i = 0; i < 4; i++) system.dispatch({ type: 'net.deliver', to: 'B' }); // AS, DT 1, MIP 1, DT 2
     system.dispatch({ type: 'net.deliver', to: 'A' }); // MIA 1
-    expect(system.mtas.B.getSnapshot().context.incoming).toEqual({ activity: 1, segmentsHeld: 2, lastConfirmedSerial: 1 });
+    expect(system.mtas.B.getSnapshot().context.incoming).toEqual({ activity: 1, segmentsHeld: 2, lastConfirmedSerial: 1, intact: true });
     system.dispatch({ type: 'net.lose' });
     system.drain();
     system.dispatch({ type: 'local.answer', at: 'B', checkpointSize: 1, windowSize: 2 });
     system.dispatch({ type: 'net.deliver', to: 'A' }); // RTOAC: A resumes
     expect(view(system).inFlight.toB).toEqual(['AR(msg 1, after 1)', 'DT(msg 1, seg 2)', 'MIP(2)', 'AE(msg 1)']);
     system.dispatch({ type: 'net.deliver', to: 'B' }); // AR
-    expect(system.mtas.B.getSnapshot().context.incoming).toEqual({ activity: 1, segmentsHeld: 1, lastConfirmedSerial: 1 });
+    expect(system.mtas.B.getSnapshot().context.incoming).toEqual({ activity: 1, segmentsHeld: 1, lastConfirmedSerial: 1, intact: true });
     system.drain();
     expect(view(system).B.delivered).toEqual([1]);
   });
