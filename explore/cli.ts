@@ -15,13 +15,32 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyse } from './analysis';
 import { CoverageRecorder, untakenTransitions } from './coverage';
-import { explore, ModelError } from './explore';
+import { exploreInSlices, ModelError } from './explore';
 import { compareWithManifest, observedRun, type ExpectedManifest, type RunOutcome } from './outcome';
 import { replayTrace, ReplayError } from './replay';
-import { groupJson, groupMarkdown, sequenceDiagram, summaryMarkdown, summaryTables } from './report';
+import { replayFile, ReplayInputError } from './replay-file';
+import { groupJson, groupMarkdown, mutantsMarkdown, sequenceDiagram, summaryMarkdown, summaryTables, type MutantCatch } from './report';
 import type { OptionValues, RunSpec, Suite } from './suite';
 
-export const exitCodes = { ok: 0, violation: 1, badInput: 2, inconclusive: 3, internalError: 4 } as const;
+export const exitCodes = { ok: 0, violation: 1, badInput: 2, inconclusive: 3, internalError: 4, interrupted: 130 } as const;
+
+/** Set by SIGINT: the running search stops at its next slice and reports what it has. */
+const interruption = { requested: false };
+
+/** What may stop a search early. */
+export interface Limits {
+  readonly maxStates?: number;
+  /** Approximate: the process's resident memory, checked between slices of the search. */
+  readonly maxMemoryMB?: number;
+}
+
+function limitsOf(args: ParsedArgs): Limits {
+  const value = (name: string, min: number, max: number) =>
+    args.values.has(name) ? parseInteger(name, args.values.get(name)!, min, max) : undefined;
+  const maxStates = value('max-states', 1, 1_000_000_000);
+  const maxMemoryMB = value('max-memory', 1, 1_000_000);
+  return { ...(maxStates === undefined ? {} : { maxStates }), ...(maxMemoryMB === undefined ? {} : { maxMemoryMB }) };
+}
 
 export class UsageError extends Error {}
 
@@ -29,15 +48,21 @@ const README_BEGIN = '<!-- results:begin -->';
 const README_END = '<!-- results:end -->';
 
 interface ParsedArgs {
-  readonly command: 'verify' | 'check';
+  readonly command: Command;
   readonly values: Map<string, string>;
   readonly flags: Set<string>;
+  /** Arguments that are not options (only replay takes them). */
+  readonly positional: string[];
 }
 
 const commandOptions = {
-  verify: { values: ['suite', 'max-states', 'out'], flags: ['update-expected', 'help'] },
-  check: { values: ['suite', 'max-states'], flags: ['json', 'help'] },
+  verify: { values: ['suite', 'max-states', 'max-memory', 'out'], flags: ['update-expected', 'help'] },
+  check: { values: ['suite', 'max-states', 'max-memory'], flags: ['json', 'help'] },
+  mutants: { values: ['suite', 'out'], flags: ['help'] },
+  replay: { values: ['suite', 'run'], flags: ['help'] },
 } as const;
+
+type Command = keyof typeof commandOptions;
 
 /** The value of --suite, found before anything else so the suite's own options are known. */
 function suitePathOf(tokens: readonly string[]): string {
@@ -48,13 +73,18 @@ function suitePathOf(tokens: readonly string[]): string {
   throw new UsageError('--suite <module> is required');
 }
 
-export function parseArgs(command: 'verify' | 'check', tokens: readonly string[], suite: Suite): ParsedArgs {
+export function parseArgs(command: Command, tokens: readonly string[], suite: Suite): ParsedArgs {
   const valueNames = new Set<string>([...commandOptions[command].values, ...(command === 'check' ? suite.options.map((o) => o.name) : [])]);
   const flagNames = new Set<string>(commandOptions[command].flags);
   const values = new Map<string, string>();
   const flags = new Set<string>();
+  const positional: string[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
+    if (command === 'replay' && !token.startsWith('--')) {
+      positional.push(token);
+      continue;
+    }
     if (!token.startsWith('--') || token === '--') throw new UsageError(`unexpected argument "${token}"; options look like --name value`);
     const [name, inlineValue] = token.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
     if (flagNames.has(name)) {
@@ -69,7 +99,7 @@ export function parseArgs(command: 'verify' | 'check', tokens: readonly string[]
     values.set(name, value);
   }
   values.delete('suite');
-  return { command, values, flags };
+  return { command, values, flags, positional };
 }
 
 function parseInteger(name: string, text: string, min: number, max: number): number {
@@ -138,21 +168,26 @@ function progressPrinter(id: string) {
   };
 }
 
-/** Explores one run, decides its properties, replays every trace through real actors, and measures coverage. */
-export function runOne(spec: RunSpec, maxStates?: number): RunOutcome {
+/** Explores one run, decides its properties, replays every trace through real actors, and (unless told not to) measures coverage. */
+export async function runOne(spec: RunSpec, limits: Limits = {}, options: { coverage?: boolean } = {}): Promise<RunOutcome> {
   const started = performance.now();
-  const recorder = new CoverageRecorder(spec.model);
-  const exploration = explore(spec.model, {
-    ...(maxStates === undefined ? {} : { maxStates }),
+  const recorder = options.coverage === false ? null : new CoverageRecorder(spec.model);
+  const exploration = await exploreInSlices(spec.model, {
+    ...(limits.maxStates === undefined ? {} : { maxStates: limits.maxStates }),
+    shouldStop: () => {
+      if (interruption.requested) return 'interrupted';
+      if (limits.maxMemoryMB !== undefined && process.memoryUsage.rss() > limits.maxMemoryMB * 1024 * 1024) return 'memory limit';
+      return null;
+    },
     onProgress: progressPrinter(spec.id),
-    observe: recorder.observe,
+    ...(recorder ? { observe: recorder.observe } : {}),
   });
   const results = analyse(exploration, spec.properties);
   for (const result of results) {
     if (result.counterexample) replayTrace(exploration, result.counterexample, `${spec.id}: "${result.name}" counterexample`);
     if (result.witness) replayTrace(exploration, result.witness, `${spec.id}: "${result.name}" witness`);
   }
-  const untaken = untakenTransitions(spec.model, recorder.taken(), spec.untakenReasons);
+  const untaken = recorder ? untakenTransitions(spec.model, recorder.taken(), spec.untakenReasons) : [];
   return { spec, exploration, results, untaken, seconds: (performance.now() - started) / 1000 };
 }
 
@@ -184,7 +219,7 @@ function readmeSection(suite: Suite, outcomes: readonly RunOutcome[]): string {
 }
 
 async function verify(suite: Suite, args: ParsedArgs): Promise<number> {
-  const maxStates = args.values.has('max-states') ? parseInteger('max-states', args.values.get('max-states')!, 1, 1_000_000_000) : undefined;
+  const limits = limitsOf(args);
   const update = args.flags.has('update-expected');
   // --out DIR writes the results there instead, and leaves the README and the manifest alone.
   const out = args.values.get('out');
@@ -194,11 +229,16 @@ async function verify(suite: Suite, args: ParsedArgs): Promise<number> {
   const manifest = readManifest(suite.expectedPath, update);
   const bounds = suite.bounds(optionValues(suite, new Map()));
 
-  const outcomes = suite.verifyRuns().map((spec) => {
-    const outcome = runOne(spec, maxStates);
+  const outcomes: RunOutcome[] = [];
+  for (const spec of suite.verifyRuns()) {
+    const outcome = await runOne(spec, limits);
     console.log(statisticsLine(outcome));
-    return outcome;
-  });
+    if (outcome.exploration.stoppedBecause === 'interrupted') {
+      console.log('\ninterrupted: inconclusive, nothing written');
+      return exitCodes.interrupted;
+    }
+    outcomes.push(outcome);
+  }
 
   const files = new Map<string, string>();
   files.set(join(resultsDir, 'summary.md'), summaryMarkdown(suite, bounds, outcomes));
@@ -239,7 +279,8 @@ async function verify(suite: Suite, args: ParsedArgs): Promise<number> {
     return exitCodes.violation;
   }
   if (incomplete.length > 0) {
-    console.log(`\ninconclusive: the state limit stopped ${incomplete.join(', ')}; nothing there is verified`);
+    const why = outcomes.filter((o) => !o.exploration.complete).map((o) => `${o.spec.id} (${o.exploration.stoppedBecause})`);
+    console.log(`\ninconclusive: a limit stopped ${why.join(', ')}; nothing there is verified`);
     return exitCodes.inconclusive;
   }
   console.log(`\nevery outcome matches ${suite.expectedPath}`);
@@ -247,10 +288,10 @@ async function verify(suite: Suite, args: ParsedArgs): Promise<number> {
 }
 
 async function check(suite: Suite, args: ParsedArgs): Promise<number> {
-  const maxStates = args.values.has('max-states') ? parseInteger('max-states', args.values.get('max-states')!, 1, 1_000_000_000) : undefined;
+  const limits = limitsOf(args);
   const values = optionValues(suite, args.values);
   const spec = suite.checkRun(values);
-  const outcome = runOne(spec, maxStates);
+  const outcome = await runOne(spec, limits);
   const bounds = suite.bounds(values);
   if (args.flags.has('json')) {
     console.log(JSON.stringify(groupJson(spec.group, bounds, [outcome]), null, 2));
@@ -258,9 +299,62 @@ async function check(suite: Suite, args: ParsedArgs): Promise<number> {
     console.log(groupMarkdown(suite, spec.group, bounds, [outcome]));
   }
   console.error(statisticsLine(outcome));
+  if (outcome.exploration.stoppedBecause !== null) console.error(`inconclusive: the search stopped early (${outcome.exploration.stoppedBecause}); nothing is verified`);
+  if (outcome.exploration.stoppedBecause === 'interrupted') return exitCodes.interrupted;
   const verdicts = outcome.results.map((r) => r.verdict);
   if (verdicts.includes('FAIL') || verdicts.includes('vacuous')) return exitCodes.violation;
   if (verdicts.includes('inconclusive') || !outcome.exploration.complete) return exitCodes.inconclusive;
+  return exitCodes.ok;
+}
+
+async function mutants(suite: Suite, args: ParsedArgs): Promise<number> {
+  const out = args.values.get('out');
+  if (out !== undefined && !existsSync(out)) throw new UsageError(`--out ${out}: no such directory; create it first`);
+  const caught: MutantCatch[] = [];
+  const survivors: string[] = [];
+  for (const mutant of suite.mutants()) {
+    let found: MutantCatch | null = null;
+    for (const run of mutant.runs) {
+      const outcome = await runOne(run, {}, { coverage: false });
+      if (outcome.exploration.stoppedBecause === 'interrupted') return exitCodes.interrupted;
+      const failing = outcome.results.filter((r) => r.verdict === 'FAIL' || r.verdict === 'vacuous');
+      const first = failing[0];
+      if (first) {
+        found = {
+          mutant,
+          run,
+          property: first.name,
+          length: first.counterexample?.steps.length ?? null,
+          alsoFailing: failing.slice(1).map((r) => r.name),
+          states: outcome.exploration.stateCount,
+        };
+        break;
+      }
+    }
+    if (found) caught.push(found);
+    else survivors.push(mutant.name);
+    console.log(`${mutant.name.padEnd(40)} ${found ? `caught by "${found.property}" (${found.run.section}, ${found.length ?? '-'} steps)` : 'NOT CAUGHT'}`);
+  }
+  writeAll(new Map([[join(out ?? suite.resultsDir, 'mutants.md'), mutantsMarkdown(suite, caught, survivors)]]));
+  if (survivors.length > 0) {
+    console.log(`\n${survivors.length} fault(s) caught by no property: ${survivors.join(', ')}. A property is missing.`);
+    return exitCodes.violation;
+  }
+  console.log(`\nall ${caught.length} faults caught`);
+  return exitCodes.ok;
+}
+
+function replay(suite: Suite, args: ParsedArgs): number {
+  if (args.positional.length !== 2) {
+    throw new UsageError(`give a results file and a property name, e.g. results/unpatched.json "no deadlock" (got ${args.positional.length} arguments)`);
+  }
+  const [path, property] = args.positional as [string, string];
+  try {
+    for (const line of replayFile(suite, path, property, args.values.get('run'))) console.log(line);
+  } catch (error) {
+    if (error instanceof ReplayInputError) throw new UsageError(error.message);
+    throw error;
+  }
   return exitCodes.ok;
 }
 
@@ -269,9 +363,14 @@ function usage(): string {
     'usage:',
     '  npm run verify [-- --max-states N] [--update-expected | --out DIR]',
     '  npm run check -- [--<option> <value> ...] [--max-states N] [--json]',
+    '  npm run mutants [-- --out DIR]',
+    '  npm run replay -- <results json> <property name> [--run ID]',
     '',
     'exit codes: 0 all hold (verify: all match the manifest), 1 a violation (verify: a mismatch),',
-    '            2 bad input, 3 inconclusive (a limit stopped the search), 4 a model error or checker bug',
+    '            2 bad input, 3 inconclusive (a limit stopped the search), 4 a model error or checker bug,',
+    '            130 interrupted (SIGINT): inconclusive, with the statistics so far',
+    '',
+    'limits: --max-states N, --max-memory MB (approximate: resident memory, checked between slices)',
   ].join('\n');
 }
 
@@ -291,13 +390,20 @@ export async function main(argv: readonly string[]): Promise<number> {
       console.log(usage());
       return exitCodes.ok;
     }
-    if (command !== 'verify' && command !== 'check') throw new UsageError(`unknown command "${command}"; use verify or check (or --help)`);
+    if (!(command in commandOptions)) {
+      throw new UsageError(`unknown command "${command}"; use ${Object.keys(commandOptions).join(', ')} (or --help)`);
+    }
     const suite = await loadSuite(suitePathOf(tokens));
-    const args = parseArgs(command, tokens, suite);
+    const args = parseArgs(command as Command, tokens, suite);
+    process.once('SIGINT', () => {
+      interruption.requested = true;
+    });
     if (args.flags.has('help')) {
       console.log(usage() + suiteUsage(suite));
       return exitCodes.ok;
     }
+    if (command === 'mutants') return await mutants(suite, args);
+    if (command === 'replay') return replay(suite, args);
     return command === 'verify' ? await verify(suite, args) : await check(suite, args);
   } catch (error) {
     if (error instanceof UsageError) {

@@ -24,6 +24,8 @@ export class ModelError extends Error {}
 export interface ExploreOptions {
   /** Stop after discovering this many states; the result is then incomplete. */
   readonly maxStates?: number;
+  /** Asked between slices of the search: a reason to stop now (memory, an interrupt), or null to go on. */
+  readonly shouldStop?: () => string | null;
   /** Called about once a second during long runs. */
   readonly onProgress?: (progress: { states: number; transitions: number; frontier: number; seconds: number }) => void;
   /** Sees every transition call of the search (slows it down); see coverage.ts. */
@@ -36,8 +38,10 @@ export interface Exploration {
   readonly stateCount: number;
   readonly transitionCount: number;
   readonly maxDepth: number;
-  /** False when --max-states stopped the search: nothing may then be called verified. */
+  /** False when a limit stopped the search: nothing may then be called verified. */
   readonly complete: boolean;
+  /** Why the search stopped early ("state limit", "memory limit", "interrupted"), or null. */
+  readonly stoppedBecause: string | null;
   /** Environment steps by id. */
   readonly steps: readonly EnvironmentStep[];
   /** Per state: parent state (-1 for the initial state), the step id that reached it, its depth. */
@@ -171,7 +175,22 @@ export function initialSnapshots(
   return { snapshots, deliveries: settle(model, machines, snapshots, started, 'start', observe) };
 }
 
+/** Explores everything at once. */
 export function explore(model: ComposedModel, options: ExploreOptions = {}): Exploration {
+  const search = startSearch(model, options);
+  while (!search.advance(Number.POSITIVE_INFINITY));
+  return search.result();
+}
+
+/** Explores in slices, letting the event loop run in between (so a SIGINT handler can ask it to stop). */
+export async function exploreInSlices(model: ComposedModel, options: ExploreOptions = {}): Promise<Exploration> {
+  const search = startSearch(model, options);
+  while (!search.advance(2000)) await new Promise((resolve) => setImmediate(resolve));
+  return search.result();
+}
+
+/** A breadth-first search that can be advanced a number of states at a time. */
+function startSearch(model: ComposedModel, options: ExploreOptions): { advance(states: number): boolean; result(): Exploration } {
   const actorNames = model.actors.map((actor) => actor.name);
   const machines = new Map(model.actors.map((actor) => [actor.name, actor.machine]));
   const locals = actorNames.map((name) => new LocalStates((snapshot) => snapshotKey(model, name, snapshot)));
@@ -226,13 +245,9 @@ export function explore(model: ComposedModel, options: ExploreOptions = {}): Exp
   let lastReport = started;
   let head = 0;
   let transitions = 0;
-  let complete = true;
+  let stoppedBecause: string | null = null;
 
-  for (; head < stateIds.size; head++) {
-    if (stateIds.size >= maxStates) {
-      complete = false;
-      break;
-    }
+  const expandOne = () => {
     edgeStart.push(edgeTarget.length);
     const view = viewOf(head);
     const seen = new Set<number>();
@@ -241,9 +256,9 @@ export function explore(model: ComposedModel, options: ExploreOptions = {}): Exp
       performStep(model, machines, snapshots, step, options.observe);
       const changed = actorNames.some((name) => snapshots.get(name) !== view[name]);
       if (!changed) continue;
-      const target = addState(snapshots, head, stepId(step));
-      if (target === head) continue; // changed objects but not state: not a step
       const id = stepId(step);
+      const target = addState(snapshots, head, id);
+      if (target === head) continue; // changed objects but not state: not a step
       // Two steps with the same label and target are one edge.
       const edgeKey = target * 65536 + id;
       if (seen.has(edgeKey)) continue;
@@ -252,38 +267,56 @@ export function explore(model: ComposedModel, options: ExploreOptions = {}): Exp
       edgeStep.push(id);
       transitions++;
     }
-    const now = Date.now();
-    if (options.onProgress && now - lastReport >= 1000) {
-      lastReport = now;
-      options.onProgress({ states: stateIds.size, transitions, frontier: stateIds.size - head - 1, seconds: (now - started) / 1000 });
-    }
-  }
-  const expanded = head;
-  edgeStart.push(edgeTarget.length);
-
-  let maxDepth = 0;
-  for (let s = 0; s < depth.length; s++) maxDepth = Math.max(maxDepth, depth.data[s]!);
-
-  return {
-    model,
-    actorNames,
-    stateCount: stateIds.size,
-    transitionCount: transitions,
-    maxDepth,
-    complete,
-    steps,
-    parent: parent.toArray(),
-    parentStep: parentStep.toArray(),
-    depth: depth.toArray(),
-    edgeStart: edgeStart.toArray(),
-    edgeTarget: edgeTarget.toArray(),
-    edgeStep: edgeStep.toArray(),
-    expanded,
-    view: viewOf,
-    replayStep(state, id) {
-      const snapshots = new Map(Object.entries(viewOf(state)));
-      const deliveries = performStep(model, machines, snapshots, steps[id]!);
-      return { view: Object.fromEntries(snapshots), deliveries };
-    },
   };
+
+  /** Expands up to `budget` states; true when the search is over (finished or stopped). */
+  const advance = (budget: number): boolean => {
+    stoppedBecause = options.shouldStop?.() ?? null;
+    for (let n = 0; stoppedBecause === null && head < stateIds.size && n < budget; n++, head++) {
+      if (stateIds.size >= maxStates) {
+        stoppedBecause = 'state limit';
+        break;
+      }
+      expandOne();
+      const now = Date.now();
+      if (options.onProgress && now - lastReport >= 1000) {
+        lastReport = now;
+        options.onProgress({ states: stateIds.size, transitions, frontier: stateIds.size - head - 1, seconds: (now - started) / 1000 });
+      }
+    }
+    return stoppedBecause !== null || head >= stateIds.size;
+  };
+
+  const result = (): Exploration => {
+    const expanded = head;
+    edgeStart.push(edgeTarget.length);
+
+    let maxDepth = 0;
+    for (let s = 0; s < depth.length; s++) maxDepth = Math.max(maxDepth, depth.data[s]!);
+
+    return {
+      model,
+      actorNames,
+      stateCount: stateIds.size,
+      transitionCount: transitions,
+      maxDepth,
+      complete: stoppedBecause === null,
+      stoppedBecause,
+      steps,
+      parent: parent.toArray(),
+      parentStep: parentStep.toArray(),
+      depth: depth.toArray(),
+      edgeStart: edgeStart.toArray(),
+      edgeTarget: edgeTarget.toArray(),
+      edgeStep: edgeStep.toArray(),
+      expanded,
+      view: viewOf,
+      replayStep(state, id) {
+        const snapshots = new Map(Object.entries(viewOf(state)));
+        const deliveries = performStep(model, machines, snapshots, steps[id]!);
+        return { view: Object.fromEntries(snapshots), deliveries };
+      },
+    };
+  };
+  return { advance, result };
 }

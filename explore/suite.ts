@@ -36,6 +36,15 @@ export interface BoundLine {
   readonly reason: string;
 }
 
+/** A seeded fault: the runs that explore it, in order; the first that fails a property catches it. */
+export interface MutantRuns {
+  readonly name: string;
+  readonly fault: string;
+  /** Bounds other than the defaults, and why; empty when the defaults show the fault. */
+  readonly boundsNote: string;
+  readonly runs: readonly RunSpec[];
+}
+
 export interface Suite {
   readonly title: string;
   /** Paragraphs printed under the title of every report. */
@@ -47,6 +56,10 @@ export interface Suite {
   /** The runs of the verification job, at the default bounds. */
   verifyRuns(): RunSpec[];
   checkRun(values: OptionValues): RunSpec;
+  /** Rebuilds the run a results file describes (its group, section and bounds), or says why it cannot. */
+  runFor(group: string, section: string, bounds: readonly { name: string; value: string }[]): RunSpec | string;
+  /** The seeded faults of `npm run mutants`. */
+  mutants(): MutantRuns[];
   /** The counterexample the README shows: a run id and a property name. */
   readonly featured: { readonly run: string; readonly property: string };
   /** Files, relative to the working directory. */

@@ -29,8 +29,10 @@ import type { VariantName } from './variants';
 
 export interface CompositionOptions {
   readonly variant: VariantName;
-  /** The MTA chart to use; defaults to the variant's. A seeded fault passes its own. */
+  /** The MTA chart to use: the variant's, or a seeded fault's. */
   readonly machine: MtaMachine;
+  /** The channel chart to use; a seeded fault may pass its own. */
+  readonly channelChart?: typeof channelMachine;
   readonly mode: DialogueMode;
   readonly bounds: Bounds;
 }
@@ -125,13 +127,13 @@ function describeChannel(snapshot: AnyMachineSnapshot & { context: ChannelContex
 }
 
 export function composeSystem(options: CompositionOptions): ComposedModel<EnvironmentEvent> {
-  const { variant, machine, mode, bounds } = options;
+  const { variant, machine, mode, bounds, channelChart = channelMachine } = options;
   const config = systemConfigFor(variant, mode, bounds);
   const allSteps = everyEnvironmentStep(bounds);
   return {
     actors: [
       { name: 'A', machine, input: mtaInputFor('A', config.a) },
-      { name: 'channel', machine: channelMachine, input: validateChannelInput(config.channel) },
+      { name: 'channel', machine: channelChart, input: validateChannelInput(config.channel) },
       { name: 'B', machine, input: mtaInputFor('B', config.b) },
     ],
     actorTitles: { A: 'MTA A', channel: 'channel', B: 'MTA B' },
@@ -140,7 +142,7 @@ export function composeSystem(options: CompositionOptions): ComposedModel<Enviro
     isValidEndState: (view) => queueLengthOf(mtaOf(view, 'A')) === 0 && queueLengthOf(mtaOf(view, 'B')) === 0,
     keyOf: (_, snapshot) => withoutConfig(snapshot),
     startRuntime() {
-      const system = createSystem(config, machine);
+      const system = createSystem(config, machine, channelChart);
       return {
         perform: (payload) => void system.dispatch(payload),
         snapshots: () => ({ A: system.mtas.A.getSnapshot(), channel: system.channel.getSnapshot(), B: system.mtas.B.getSnapshot() }),

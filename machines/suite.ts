@@ -2,7 +2,9 @@
 
 import type { BoundLine, OptionSpec, OptionValues, RunSpec, Suite } from '../explore/suite';
 import { boundReasons, defaultBounds, dialogueModes, type Bounds } from './bounds';
+import type { channelMachine } from './channel.machine';
 import { composeSystem } from './composition';
+import { mutants } from './mutants';
 import { untakenReasonsFor } from './coverage-notes';
 import type { MtaMachine } from './mta.machine';
 import type { DialogueMode } from './pdu';
@@ -46,12 +48,18 @@ function boundsOf(values: OptionValues): Bounds {
   };
 }
 
-function runSpec(variant: VariantName, mode: DialogueMode, bounds: Bounds, machine: MtaMachine = variants[variant]): RunSpec {
+function runSpec(
+  variant: VariantName,
+  mode: DialogueMode,
+  bounds: Bounds,
+  machine: MtaMachine = variants[variant],
+  channelChart?: typeof channelMachine,
+): RunSpec {
   return {
     id: `${variant} · ${mode}`,
     group: variant,
     section: mode,
-    model: composeSystem({ variant, machine, mode, bounds }),
+    model: composeSystem({ variant, machine, mode, bounds, ...(channelChart ? { channelChart } : {}) }),
     properties: propertiesFor(mode, bounds),
     untakenReasons: untakenReasonsFor(mode),
   };
@@ -81,8 +89,35 @@ export const suite: Suite = {
     }
     return lines;
   },
+  runFor(group, section, lines) {
+    if (!(variantNames as readonly string[]).includes(group)) return `unknown variant "${group}"`;
+    if (!(dialogueModes as readonly string[]).includes(section)) return `unknown dialogue mode "${section}"`;
+    const bounds: Record<string, unknown> = {};
+    for (const { name, value } of lines) {
+      if (!(name in defaultBounds)) return `unknown bound "${name}"`;
+      const list = /^\{(.*)\}$/.exec(value);
+      const parsed = list ? (list[1]!.trim() === '' ? [] : list[1]!.split(',').map((part) => Number(part.trim()))) : Number(value);
+      if ([parsed].flat().some((n) => !Number.isInteger(n) || n < 0)) return `bound "${name}" has the value "${value}"`;
+      bounds[name] = parsed;
+    }
+    const missing = Object.keys(defaultBounds).filter((name) => !(name in bounds));
+    if (missing.length > 0) return `bounds ${missing.join(', ')} are missing`;
+    return runSpec(group as VariantName, section as DialogueMode, bounds as unknown as Bounds);
+  },
   verifyRuns: () => variantNames.flatMap((variant) => dialogueModes.map((mode) => runSpec(variant, mode, defaultBounds))),
   checkRun: (values) => runSpec(values.variant as VariantName, values.mode as DialogueMode, boundsOf(values)),
+  mutants: () =>
+    mutants.map((mutant) => ({
+      name: mutant.name,
+      fault: mutant.fault,
+      boundsNote: mutant.bounds
+        ? `${Object.entries(mutant.bounds).map(([name, value]) => `${name} = ${String(value)}`).join(', ')}: ${mutant.boundsReason ?? ''}`
+        : '',
+      runs: mutant.modes.map((mode) => ({
+        ...runSpec('patched', mode, { ...defaultBounds, ...mutant.bounds }, mutant.machine, mutant.channelChart),
+        id: `${mutant.name} · ${mode}`,
+      })),
+    })),
   featured: { run: 'unpatched · twa', property: 'no deadlock' },
   expectedPath: 'machines/expected-outcomes.json',
   resultsDir: 'results',

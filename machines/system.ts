@@ -95,9 +95,13 @@ export function actorEventOf(event: EnvironmentEvent): { actor: ActorName; event
   }
 }
 
-/** Starts the system. `machine` replaces the variant's MTA chart (a seeded fault, say). */
-export function createSystem(config: SystemConfig, machine: MtaMachine = variants[config.variant]): RunningSystem {
-  const channel = createActor(channelMachine, { input: validateChannelInput(config.channel) });
+/** Starts the system. `machine` and `channelChart` replace the variant's charts (a seeded fault, say). */
+export function createSystem(
+  config: SystemConfig,
+  machine: MtaMachine = variants[config.variant],
+  channelChart: typeof channelMachine = channelMachine,
+): RunningSystem {
+  const channel = createActor(channelChart, { input: validateChannelInput(config.channel) });
   const mtas = {
     A: createActor(machine, { input: mtaInputFor('A', config.a) }),
     B: createActor(machine, { input: mtaInputFor('B', config.b) }),

@@ -1,66 +1,12 @@
-// The command line as a user meets it: exit codes, one-line errors for bad input, nothing
-// written on bad input, limits that never say "verified", and byte-identical reruns.
+// The command line as a user meets it: exit codes, limits that never say "verified", and
+// byte-identical reruns. Bad input is in bad-input.test.ts.
 
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
-
-const run = promisify(execFile);
-
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'explore/cli.ts', ...args], { maxBuffer: 64 * 1024 * 1024 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
-
-const check = (...args: string[]) => cli('check', '--suite', 'machines/suite.ts', ...args);
-const verify = (...args: string[]) => cli('verify', '--suite', 'machines/suite.ts', ...args);
-
-describe('bad input: exit 2, one line naming the problem, nothing written', () => {
-  test.each([
-    [['--messages', '-1'], /--messages must be a whole number from 0 to 6 \(got -1\)/],
-    [['--variant', 'nope'], /--variant must be one of unpatched, turn-fix, checkpoint-fix, patched \(got "nope"\)/],
-    [['--bogus'], /unknown option --bogus/],
-    [['--messages'], /--messages needs a value/],
-    [['--messages', 'two'], /--messages must be a whole number/],
-    [['--losses', '99'], /--losses must be a whole number from 0 to 4/],
-    [['--mode', 'monologue', '--messages', '0'], /nothing to verify/],
-    [['--max-states', '0'], /--max-states must be a whole number from 1/],
-    [['--json=yes'], /--json takes no value/],
-    [['--variant', 'patched', '--variant', 'unpatched'], /--variant is given twice/],
-    [['stray'], /unexpected argument "stray"/],
-  ])('check %j', async (args, message) => {
-    const { code, stdout, stderr } = await check(...args);
-    expect(code).toBe(2);
-    expect(stdout).toBe('');
-    const lines = stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(message);
-  });
-
-  test('no --suite, an unknown command, a missing suite module', async () => {
-    expect((await cli('check')).stderr).toMatch(/--suite <module> is required/);
-    expect((await cli('prove', '--suite', 'machines/suite.ts')).stderr).toMatch(/unknown command "prove"/);
-    const missing = await cli('check', '--suite', 'machines/nope.ts');
-    expect([missing.code, missing.stderr.trim()]).toEqual([2, 'check: suite module machines/nope.ts not found']);
-  });
-
-  test('verify with a bad option writes nothing', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'verify-'));
-    const { code, stderr } = await verify('--out', out, '--variant', 'patched');
-    expect(code).toBe(2);
-    expect(stderr.trim()).toMatch(/unknown option --variant for verify/);
-    expect(readdirSync(out)).toEqual([]);
-    expect((await verify('--out', join(out, 'missing'))).code).toBe(2);
-  });
-});
+import { check, verify } from './run-cli';
 
 describe('verdicts and exit codes', () => {
   test('check exits 0 when every property holds, and says how big the search was', async () => {
@@ -85,11 +31,41 @@ describe('verdicts and exit codes', () => {
     expect(result.runs[0]!.properties.map((p) => p.verdict)).not.toContain('pass');
   });
 
+  test('a memory limit is inconclusive (exit 3), with the statistics so far', async () => {
+    const { code, stdout, stderr } = await check('--variant', 'patched', '--max-memory', '1');
+    expect(code).toBe(3);
+    expect(stderr).toMatch(/inconclusive: the search stopped early \(memory limit\)/);
+    expect(stderr).toMatch(/patched · twa\s+\d+ states/);
+    expect(stdout).not.toMatch(/\| pass \|/);
+  });
+
+  test('SIGINT stops the search: inconclusive, exit 130, with the statistics so far', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'explore/cli.ts', 'check', '--suite', 'machines/suite.ts', '--variant', 'unpatched', '--losses', '3'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // Interrupt once the search reports progress (it runs for minutes at these bounds).
+    await new Promise<void>((resolve) =>
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (/frontier/.test(stderr)) resolve();
+      }),
+    );
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toMatch(/inconclusive: the search stopped early \(interrupted\)/);
+    expect(stderr).toMatch(/unpatched · twa\s+\d+ states/);
+    expect(stdout).toMatch(/incomplete \(stopped early: interrupted\)/);
+  }, 60_000);
+
   test('verify with a state limit is inconclusive too', async () => {
     const out = mkdtempSync(join(tmpdir(), 'verify-'));
     const { code, stdout } = await verify('--out', out, '--max-states', '100');
     expect(code).toBe(3);
-    expect(stdout).toMatch(/inconclusive: the state limit stopped/);
+    expect(stdout).toMatch(/inconclusive: a limit stopped .*\(state limit\)/);
   });
 });
 
@@ -99,7 +75,8 @@ describe('determinism', () => {
     const runs = await Promise.all(outs.map((out) => verify('--out', out)));
     expect(runs.map((r) => r.code)).toEqual([0, 0]);
     const files = readdirSync(outs[0]!).sort();
-    expect(files).toEqual(readdirSync('results').sort());
+    expect(files).toEqual(readdirSync(outs[1]!).sort());
+    expect(files.length).toBeGreaterThanOrEqual(9);
     for (const file of files) {
       const first = readFileSync(join(outs[0]!, file), 'utf8');
       expect(readFileSync(join(outs[1]!, file), 'utf8')).toBe(first);

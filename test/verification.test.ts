@@ -4,7 +4,6 @@
 
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { assign } from 'xstate';
 import { runOne } from '../explore/cli';
 import { explore, performStep, snapshotKey } from '../explore/explore';
 import { compareWithManifest, type ExpectedManifest, type RunOutcome } from '../explore/outcome';
@@ -13,8 +12,8 @@ import type { RunSpec } from '../explore/suite';
 import { defaultBounds, type Bounds } from '../machines/bounds';
 import { channelOf, composeSystem, enabledEnvironmentSteps, everyEnvironmentStep, mtaOf } from '../machines/composition';
 import { untakenReasonsFor } from '../machines/coverage-notes';
-import { segmentsPerMessage, type MtaMachine } from '../machines/mta.machine';
-import type { DialogueMode, RTORQ } from '../machines/pdu';
+import type { MtaMachine } from '../machines/mta.machine';
+import type { DialogueMode } from '../machines/pdu';
 import { propertiesFor, propertyNames } from '../machines/properties';
 import { suite } from '../machines/suite';
 import { phaseOf } from '../machines/system';
@@ -27,15 +26,12 @@ function spec(variant: VariantName, mode: DialogueMode, bounds: Partial<Bounds> 
   return { id: `${variant} · ${mode}`, group: variant, section: mode, model: composeSystem({ variant, machine, mode, bounds: all }), properties: propertiesFor(mode, all) };
 }
 
-function verdicts(outcome: RunOutcome): Record<string, string> {
-  return Object.fromEntries(outcome.results.map((r) => [r.name, r.verdict]));
-}
-
 let outcomes: RunOutcome[];
 const outcomeOf = (id: string) => outcomes.find((o) => o.spec.id === id)!;
 
-beforeAll(() => {
-  outcomes = suite.verifyRuns().map((run) => runOne(run));
+beforeAll(async () => {
+  outcomes = [];
+  for (const run of suite.verifyRuns()) outcomes.push(await runOne(run));
 }, 120_000);
 
 describe('the outcome matrix of domain.md §6, at the default bounds', () => {
@@ -111,54 +107,35 @@ describe('the Turn counterexample reads like KB Q166594', () => {
 });
 
 describe('every property can fail', () => {
-  // The variants fail the Turn and checkpoint properties (above). The rest are shown failing
-  // by seeded faults (one substituted guard or action in patched) or by a bound.
-  test('exactly once: a receiver that does not recognise a completed activity delivers it twice', () => {
-    const faulty = variants.patched.provide({ guards: { isAlreadyDelivered: () => false } });
-    expect(verdicts(runOne(spec('patched', 'twa', {}, faulty)))[names.exactlyOnceInOrder]).toBe('FAIL');
-  });
-
-  test('the window: a sender whose window check is off by one', () => {
-    const faulty = variants.patched.provide({
-      guards: {
-        isWindowOpenForNextSegment: ({ context }) => {
-          const { outgoing, agreed, config } = context;
-          if (outgoing === null || agreed === null) return false;
-          return outgoing.segmentsSent < segmentsPerMessage(agreed.checkpointSize, config.messageSize) && outgoing.segmentsSent - outgoing.lastConfirmedSerial <= agreed.windowSize;
-        },
-      },
-    });
-    expect(verdicts(runOne(spec('patched', 'monologue', { acceptorWindowLimit: 1 }, faulty)))[names.windowRespected]).toBe('FAIL');
-  });
-
-  test('negotiation: an acceptor that raises the proposed checkpoint size', () => {
-    const faulty = variants.patched.provide({
-      actions: {
-        agreeOnOpenRequest: assign(({ event }) => {
-          const request = (event as { pdu: RTORQ }).pdu;
-          const agreement = { checkpointSize: request.checkpointSize + 1, windowSize: request.windowSize, dialogueMode: request.dialogueMode };
-          return { connectionId: request.connectionData.connectionId, agreed: agreement, original: agreement, request: null };
-        }),
-      },
-    });
-    expect(verdicts(runOne(spec('patched', 'monologue', {}, faulty)))[names.negotiationOnlyLowers]).toBe('FAIL');
-  });
-
-  test('the channel bound: a capacity too small for a message', () => {
-    expect(verdicts(runOne(spec('patched', 'monologue', { capacity: 3 })))[names.channelWithinCapacity]).toBe('FAIL');
-  });
-
-  test('the sometimes checks: never reached without a loss, or without mail at B', () => {
-    const noLoss = verdicts(runOne(spec('patched', 'twa', { losses: 0 })));
-    expect([noLoss[names.recoverySucceeds], noLoss[names.deliveredAfterLoss]]).toEqual(['FAIL', 'FAIL']);
-    expect(verdicts(runOne(spec('patched', 'twa', { messagesFromB: 0 })))[names.turnChangesHands]).toBe('FAIL');
-  });
-
-  test('the Turn: a giver that keeps the Turn after sending GTC makes two holders', () => {
-    const faulty = variants.patched.provide({ actions: { giveTurn: () => {} } });
-    // Without the GTC the peer never gets the Turn: it is not two holders but a lost Turn.
-    expect(verdicts(runOne(spec('patched', 'twa', {}, faulty)))[names.turnNeverLost]).toBe('FAIL');
-  });
+  test('each seeded fault (machines/mutants.ts) fails some property, and every property fails somewhere', async () => {
+    const failing = new Set<string>();
+    const collect = (outcome: RunOutcome) => {
+      const failed = outcome.results.filter((r) => r.verdict === 'FAIL').map((r) => r.name);
+      failed.forEach((name) => failing.add(name));
+      return failed.length > 0;
+    };
+    // The variants fail the Turn and checkpoint properties.
+    outcomes.forEach(collect);
+    // Each seeded fault of patched must be caught.
+    const uncaught: string[] = [];
+    for (const mutant of suite.mutants()) {
+      let caught = false;
+      for (const run of mutant.runs) caught = collect(await runOne(run, {}, { coverage: false })) || caught;
+      if (!caught) uncaught.push(mutant.name);
+    }
+    expect(uncaught).toEqual([]);
+    expect(suite.mutants().length).toBeGreaterThanOrEqual(12);
+    // The bound check and the sometimes checks fail when a bound starves them.
+    for (const run of [
+      spec('patched', 'monologue', { capacity: 3 }),
+      spec('patched', 'twa', { losses: 0 }),
+      spec('patched', 'twa', { messagesFromB: 0 }),
+    ]) {
+      collect(await runOne(run, {}, { coverage: false }));
+    }
+    const all = propertiesFor('twa', defaultBounds).map((p) => p.name);
+    expect(all.filter((name) => !failing.has(name))).toEqual([]);
+  }, 240_000);
 });
 
 describe('the checker\'s inputs are sound', () => {
@@ -195,7 +172,7 @@ describe('the checker\'s inputs are sound', () => {
     expect(untaken).toEqual(patchedReasons.sort());
   });
 
-  test('every transition of the MTA chart is taken somewhere once the bound its reason names is raised', () => {
+  test('every transition of the MTA chart is taken somewhere once the bound its reason names is raised', async () => {
     const taken = new Set<string>();
     const extra = [
       spec('patched', 'monologue', { messagesFromA: 1, losses: 2 }), // a second loss
@@ -203,7 +180,9 @@ describe('the checker\'s inputs are sound', () => {
       spec('patched', 'twa', { messagesFromA: 1, proposedCheckpointSize: 0 }), // no checkpointing
       spec('unpatched', 'twa', { threshold: 2 }), // the queue reaches the threshold
     ];
-    for (const outcome of [...outcomes, ...extra.map((run) => runOne(run))]) {
+    const extraOutcomes: RunOutcome[] = [];
+    for (const run of extra) extraOutcomes.push(await runOne(run));
+    for (const outcome of [...outcomes, ...extraOutcomes]) {
       const untakenHere = new Set(outcome.untaken.filter((u) => u.chart === 'mta').map((u) => u.id));
       for (const reason of Object.keys(untakenReasonsFor('twa'))) if (!untakenHere.has(reason)) taken.add(reason);
       for (const reason of Object.keys(untakenReasonsFor('monologue'))) if (!untakenHere.has(reason)) taken.add(reason);
@@ -227,8 +206,8 @@ describe('the checker\'s inputs are sound', () => {
 });
 
 describe('determinism', () => {
-  test('two runs write byte-identical reports', () => {
-    const again = runOne(suite.verifyRuns().find((run) => run.id === 'unpatched · twa')!);
+  test('two runs write byte-identical reports', async () => {
+    const again = await runOne(suite.verifyRuns().find((run) => run.id === 'unpatched · twa')!);
     const first = outcomeOf('unpatched · twa');
     const bounds = suite.bounds(Object.fromEntries(suite.options.map((o) => [o.name, o.defaultValue])));
     expect(groupMarkdown(suite, 'unpatched', bounds, [again])).toBe(groupMarkdown(suite, 'unpatched', bounds, [first]));

@@ -1,0 +1,20 @@
+// Runs the command line in a child process, as a user would.
+
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'explore/cli.ts', ...args], { maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+export const check = (...args: string[]) => cli('check', '--suite', 'machines/suite.ts', ...args);
+export const verify = (...args: string[]) => cli('verify', '--suite', 'machines/suite.ts', ...args);
+export const replay = (...args: string[]) => cli('replay', '--suite', 'machines/suite.ts', ...args);
