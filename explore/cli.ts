@@ -19,6 +19,7 @@ import { exploreInSlices, ModelError } from './explore';
 import { compareWithManifest, observedRun, type ExpectedManifest, type RunOutcome } from './outcome';
 import { replayTrace, ReplayError } from './replay';
 import { replayFile, ReplayInputError } from './replay-file';
+import { runSweep } from './sweep';
 import { groupJson, groupMarkdown, mutantsMarkdown, sequenceDiagram, summaryMarkdown, summaryTables, type MutantCatch } from './report';
 import type { OptionValues, RunSpec, Suite } from './suite';
 
@@ -60,6 +61,7 @@ const commandOptions = {
   check: { values: ['suite', 'max-states', 'max-memory'], flags: ['json', 'help'] },
   mutants: { values: ['suite', 'out'], flags: ['help'] },
   replay: { values: ['suite', 'run'], flags: ['help'] },
+  sweep: { values: ['suite', 'out'], flags: ['help'] },
 } as const;
 
 type Command = keyof typeof commandOptions;
@@ -344,6 +346,16 @@ async function mutants(suite: Suite, args: ParsedArgs): Promise<number> {
   return exitCodes.ok;
 }
 
+function sweep(suite: Suite, args: ParsedArgs): number {
+  const out = args.values.get('out');
+  if (out !== undefined && !existsSync(out)) throw new UsageError(`--out ${out}: no such directory; create it first`);
+  const started = performance.now();
+  const markdown = runSweep(suite.sweepPlan(), (line) => console.error(`  ${line}`));
+  writeAll(new Map([[join(out ?? suite.resultsDir, 'sweep.md'), markdown]]));
+  console.log(`wrote ${join(out ?? suite.resultsDir, 'sweep.md')} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  return /\*\*\d+ cells clean, 0 failing/.test(markdown) ? exitCodes.ok : exitCodes.violation;
+}
+
 function replay(suite: Suite, args: ParsedArgs): number {
   if (args.positional.length !== 2) {
     throw new UsageError(`give a results file and a property name, e.g. results/unpatched.json "no deadlock" (got ${args.positional.length} arguments)`);
@@ -365,6 +377,7 @@ function usage(): string {
     '  npm run check -- [--<option> <value> ...] [--max-states N] [--json]',
     '  npm run mutants [-- --out DIR]',
     '  npm run replay -- <results json> <property name> [--run ID]',
+    '  npm run sweep [-- --out DIR]',
     '',
     'exit codes: 0 all hold (verify: all match the manifest), 1 a violation (verify: a mismatch),',
     '            2 bad input, 3 inconclusive (a limit stopped the search), 4 a model error or checker bug,',
@@ -404,6 +417,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (command === 'mutants') return await mutants(suite, args);
     if (command === 'replay') return replay(suite, args);
+    if (command === 'sweep') return sweep(suite, args);
     return command === 'verify' ? await verify(suite, args) : await check(suite, args);
   } catch (error) {
     if (error instanceof UsageError) {

@@ -28,8 +28,10 @@ export interface ExploreOptions {
   readonly shouldStop?: () => string | null;
   /** Called about once a second during long runs. */
   readonly onProgress?: (progress: { states: number; transitions: number; frontier: number; seconds: number }) => void;
-  /** Sees every transition call of the search (slows it down); see coverage.ts. */
+  /** Sees every distinct transition call of the search; see coverage.ts. */
   readonly observe?: TransitionObserver;
+  /** Cache transitions (default true); false calls XState for every event: the reference. */
+  readonly memoize?: boolean;
 }
 
 export interface Exploration {
@@ -78,9 +80,13 @@ class GrowableInt32 {
 /** Interns one actor's snapshots: equal keys, one id. */
 class LocalStates {
   private readonly ids = new Map<string, number>();
+  /** Snapshots already interned, by identity: with the transition cache most come back as the same object. */
+  private readonly known = new WeakMap<AnyMachineSnapshot, number>();
   readonly snapshots: AnyMachineSnapshot[] = [];
   constructor(private readonly keyOf: (snapshot: AnyMachineSnapshot) => string) {}
   intern(snapshot: AnyMachineSnapshot): number {
+    const seen = this.known.get(snapshot);
+    if (seen !== undefined) return seen;
     const key = this.keyOf(snapshot);
     let id = this.ids.get(key);
     if (id === undefined) {
@@ -88,7 +94,26 @@ class LocalStates {
       this.ids.set(key, id);
       this.snapshots.push(snapshot);
     }
+    this.known.set(snapshot, id);
     return id;
+  }
+}
+
+/**
+ * Remembers (snapshot, event) → (next snapshot, routed events) by object identity. XState's
+ * transition() is pure, interned snapshots are shared, and cached results hand back the same
+ * event objects, so after a short warm-up most steps are table look-ups. Off, the search calls
+ * XState for every event (the reference the cached search is tested against).
+ */
+export class TransitionCache {
+  private readonly results = new WeakMap<AnyMachineSnapshot, Map<EventObject, { after: AnyMachineSnapshot; routed: readonly Delivery[] }>>();
+  get(before: AnyMachineSnapshot, event: EventObject) {
+    return this.results.get(before)?.get(event);
+  }
+  set(before: AnyMachineSnapshot, event: EventObject, after: AnyMachineSnapshot, routed: readonly Delivery[]): void {
+    let byEvent = this.results.get(before);
+    if (byEvent === undefined) this.results.set(before, (byEvent = new Map()));
+    byEvent.set(event, { after, routed });
   }
 }
 
@@ -109,6 +134,7 @@ function settle(
   queue: Delivery[],
   what: string,
   observe?: TransitionObserver,
+  cache?: TransitionCache,
 ): Delivery[] {
   for (let i = 0; i < queue.length; i++) {
     const delivery = queue[i]!;
@@ -122,6 +148,13 @@ function settle(
       delivery.ignored = true;
       continue;
     }
+    const cached = cache?.get(before, event);
+    if (cached !== undefined) {
+      delivery.ignored = cached.after === before;
+      snapshots.set(to, cached.after);
+      for (const routed of cached.routed) queue.push({ ...routed });
+      continue;
+    }
     observe?.(to, before, event);
     const [after, actions] = transition(machine, before, event);
     delivery.ignored = after === before;
@@ -129,7 +162,9 @@ function settle(
       throw new ModelError(`${to} failed on ${event.type} during ${what}: ${String((after as { error?: unknown }).error)}`);
     }
     snapshots.set(to, after);
-    queue.push(...emittedBy(model, to, actions));
+    const routed = emittedBy(model, to, actions);
+    cache?.set(before, event, after, routed);
+    for (const delivery of routed) queue.push({ ...delivery });
     if (queue.length > 10_000) throw new ModelError(`${what} does not settle: more than 10000 events`);
   }
   return queue;
@@ -152,8 +187,9 @@ export function performStep(
   snapshots: Map<string, AnyMachineSnapshot>,
   step: EnvironmentStep,
   observe?: TransitionObserver,
+  cache?: TransitionCache,
 ): Delivery[] {
-  return settle(model, machines, snapshots, [{ from: 'environment', to: step.actor, event: step.event }], `"${step.label}"`, observe);
+  return settle(model, machines, snapshots, [{ from: 'environment', to: step.actor, event: step.event }], `"${step.label}"`, observe, cache);
 }
 
 /** The initial snapshots; what the actors emit when they start is routed like any step. */
@@ -241,6 +277,7 @@ function startSearch(model: ComposedModel, options: ExploreOptions): { advance(s
   addState(initialSnapshots(model, options.observe).snapshots, -1, -1);
 
   const maxStates = options.maxStates ?? Number.POSITIVE_INFINITY;
+  const cache = options.memoize === false ? undefined : new TransitionCache();
   const started = Date.now();
   let lastReport = started;
   let head = 0;
@@ -253,7 +290,7 @@ function startSearch(model: ComposedModel, options: ExploreOptions): { advance(s
     const seen = new Set<number>();
     for (const step of model.environment(view)) {
       const snapshots = new Map(Object.entries(view));
-      performStep(model, machines, snapshots, step, options.observe);
+      performStep(model, machines, snapshots, step, options.observe, cache);
       const changed = actorNames.some((name) => snapshots.get(name) !== view[name]);
       if (!changed) continue;
       const id = stepId(step);

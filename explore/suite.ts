@@ -2,6 +2,7 @@
 // suite names its runs, its options and bounds, and where its expected outcomes live.
 
 import type { ComposedModel, Property } from './model';
+import type { SweepPlan } from './sweep';
 
 /** A command-line option of `check`. Integers are checked against min and max; choices against the list. */
 export interface OptionSpec {
@@ -60,6 +61,8 @@ export interface Suite {
   runFor(group: string, section: string, bounds: readonly { name: string; value: string }[]): RunSpec | string;
   /** The seeded faults of `npm run mutants`. */
   mutants(): MutantRuns[];
+  /** The bound sweep of `npm run sweep`. */
+  sweepPlan(): SweepPlan;
   /** The counterexample the README shows: a run id and a property name. */
   readonly featured: { readonly run: string; readonly property: string };
   /** Files, relative to the working directory. */

@@ -105,9 +105,18 @@ export function propertiesFor(mode: DialogueMode, bounds: Bounds): Property[] {
       kind: 'leadsTo',
       name: propertyNames.monologueRecoverySucceeds,
       appliesWhen: mode === 'monologue',
-      // Once A is recovering and no further loss can happen, every fair path reaches the open
-      // phase again without running out of attempts.
-      from: (view) => phaseOf(mtaOf(view, 'A')) === 'recovering' && channelOf(view).context.losses >= bounds.losses,
+      // Once A is recovering and the network stays up (no loss left in the bound, none that A has
+      // yet to notice, the connection of its attempt up), every fair path reaches the open phase
+      // again without running out of attempts.
+      from: (view) => {
+        const channel = channelOf(view);
+        return (
+          phaseOf(mtaOf(view, 'A')) === 'recovering' &&
+          channel.context.losses >= bounds.losses &&
+          channel.value === 'up' &&
+          !channel.context.lossNoticePending.A
+        );
+      },
       to: (view) => phaseOf(mtaOf(view, 'A')) === 'open',
       failure: (view) => phaseOf(mtaOf(view, 'A')) === 'recoveryFailed',
     },

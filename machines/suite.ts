@@ -1,6 +1,7 @@
 // The verification suite of the MTA model: what `npm run verify` and `npm run check` explore.
 
 import type { BoundLine, OptionSpec, OptionValues, RunSpec, Suite } from '../explore/suite';
+import type { SweepPlan } from '../explore/sweep';
 import { boundReasons, defaultBounds, dialogueModes, type Bounds } from './bounds';
 import type { channelMachine } from './channel.machine';
 import { composeSystem } from './composition';
@@ -8,7 +9,7 @@ import { mutants } from './mutants';
 import { untakenReasonsFor } from './coverage-notes';
 import type { MtaMachine } from './mta.machine';
 import type { DialogueMode } from './pdu';
-import { propertiesFor } from './properties';
+import { propertiesFor, propertyNames } from './properties';
 import { variantNames, variants, type VariantName } from './variants';
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -65,6 +66,69 @@ function runSpec(
   };
 }
 
+/** The patched model across a grid of bounds, and the smallest bounds at which each unpatched bug shows. */
+function sweepPlan(): SweepPlan {
+  const cellBounds = (messages: number, losses: number, checkpoint: number, window: number, threshold: number): Bounds => ({
+    ...defaultBounds,
+    messagesFromA: messages,
+    losses,
+    threshold,
+    proposedCheckpointSize: checkpoint,
+    acceptorCheckpointLimit: checkpoint,
+    proposedWindowSize: window,
+    acceptorWindowLimit: window,
+    recoveryAnswerCheckpointSizes: range(0, checkpoint),
+    recoveryAnswerWindowSizes: range(1, window),
+  });
+  const sections = dialogueModes.flatMap((mode) =>
+    range(0, 3).map((losses) => ({
+      name: `patched · ${mode} · ${losses} loss${losses === 1 ? '' : 'es'}`,
+      ladders: [0, 1, 2].flatMap((checkpoint) =>
+        range(1, 3).flatMap((window) =>
+          range(2, 4).map((threshold) => ({
+            row: `ckpt ${checkpoint}, win ${window}, T ${threshold}`,
+            rungs: range(1, 4).map((messages) => ({
+              column: `${messages} message${messages === 1 ? '' : 's'}`,
+              run: runSpec('patched', mode, cellBounds(messages, losses, checkpoint, window, threshold)),
+            })),
+          })),
+        ),
+      ),
+    })),
+  );
+  const candidates = (mode: DialogueMode) => {
+    const list: { label: string; run: RunSpec; size: number[] }[] = [];
+    for (const losses of [0, 1]) {
+      for (const fromA of [0, 1, 2]) {
+        for (const fromB of mode === 'twa' ? [0, 1] : [0]) {
+          for (const attempts of [1, 2]) {
+            if (fromA + fromB === 0) continue;
+            const bounds = { ...defaultBounds, losses, messagesFromA: fromA, messagesFromB: fromB, recoveryAttempts: attempts };
+            const label = `${mode}, A sends ${fromA}, B sends ${fromB}, ${losses} loss${losses === 1 ? '' : 'es'}, ${attempts} recovery attempt${attempts === 1 ? '' : 's'}`;
+            list.push({ label, run: runSpec('unpatched', mode, bounds), size: [losses, fromA + fromB, attempts] });
+          }
+        }
+      }
+    }
+    const order = (x: number[], y: number[]) => x.reduce((d, v, i) => d || v - y[i]!, 0);
+    return list.sort((x, y) => order(x.size, y.size));
+  };
+  return {
+    title: 'X.400 MTAs over RTSE: bound sweep',
+    budget: 40_000,
+    fixed: [
+      'Grid: patched, both dialogue modes, losses 0–3, checkpoint size 0–2 (proposed and accepted), window 1–3 (proposed and accepted), threshold T 2–4, messages from A 1–4. Fixed at the defaults: messages from B 1 (two-way alternate), message size 2 KB, 2 recovery attempts, capacity 16.',
+    ],
+    sections,
+    minimal: [
+      { bug: 'Turn lost on recovery (KB Q166594)', property: propertyNames.turnNeverLost, candidates: candidates('twa') },
+      { bug: 'Turn lost: deadlock below the threshold', property: propertyNames.noDeadlock, candidates: candidates('twa') },
+      { bug: 'Checkpoint size differs on recovery (KB Q187929)', property: propertyNames.recoveryKeepsCheckpointSize, candidates: candidates('monologue') },
+      { bug: 'Monologue recovery never succeeds (KB Q187929)', property: propertyNames.monologueRecoverySucceeds, candidates: candidates('monologue') },
+    ],
+  };
+}
+
 export const suite: Suite = {
   title: 'X.400 MTAs over RTSE',
   introduction: [
@@ -118,6 +182,7 @@ export const suite: Suite = {
         id: `${mutant.name} · ${mode}`,
       })),
     })),
+  sweepPlan,
   featured: { run: 'unpatched · twa', property: 'no deadlock' },
   expectedPath: 'machines/expected-outcomes.json',
   resultsDir: 'results',

@@ -7,6 +7,7 @@ import { canonicalJson } from '../explore/canonical';
 import { explore } from '../explore/explore';
 import type { LeadsToProperty, Property } from '../explore/model';
 import { replayTrace, ReplayError } from '../explore/replay';
+import { runSweep } from '../explore/sweep';
 import { toyModel, type ToyOptions } from './toy-model';
 
 const lampIs = (value: string) => (view: Parameters<LeadsToProperty['to']>[0]) => view.lamp!.value === value;
@@ -136,5 +137,23 @@ describe('canonical keys', () => {
     expect(() => canonicalJson({ m: new Map() })).toThrow(/Map/);
     expect(() => canonicalJson({ f: () => 1 })).toThrow(/function/);
     expect(() => canonicalJson({ n: Number.NaN })).toThrow(/finite/);
+  });
+});
+
+describe('sweeps', () => {
+  test('a rung that reaches the budget is over budget, never clean, and the larger rungs are not tried', () => {
+    const run = (options: ToyOptions) => ({ id: 'toy', group: 'toy', section: 'toy', model: toyModel(options), properties: [{ kind: 'always' as const, name: 'anything', holds: () => true }] });
+    const markdown = runSweep(
+      {
+        title: 'toy sweep',
+        budget: 6,
+        fixed: [],
+        sections: [{ name: 'toy', ladders: [{ row: 'lamp', rungs: [{ column: 'no switch', run: run({ offIn: [] }) }, { column: 'switch', run: run({}) }, { column: 'again', run: run({}) }] }] }],
+        minimal: [],
+      },
+      () => {},
+    );
+    expect(markdown).toContain('| lamp | clean, 5 | over budget | — |');
+    expect(markdown).toContain('**1 cells clean, 0 failing, 1 over budget, 1 not tried.**');
   });
 });
