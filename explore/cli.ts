@@ -10,11 +10,12 @@
 // 2 bad input, 3 inconclusive (a limit stopped the search: nothing is called verified),
 // 4 a model error (an exception in a guard or action) or a checker bug (a trace that does not replay).
 
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyse } from './analysis';
 import { CoverageRecorder, untakenTransitions } from './coverage';
+import { toDot, toMermaid, toSvg } from './diagram';
 import { exploreInSlices, ModelError } from './explore';
 import { compareWithManifest, observedRun, type ExpectedManifest, type RunOutcome } from './outcome';
 import { replayTrace, ReplayError } from './replay';
@@ -248,6 +249,14 @@ async function verify(suite: Suite, args: ParsedArgs): Promise<number> {
     const inGroup = outcomes.filter((o) => o.spec.group === group);
     files.set(join(resultsDir, `${group}.md`), groupMarkdown(suite, group, bounds, inGroup));
     files.set(join(resultsDir, `${group}.json`), `${JSON.stringify(groupJson(group, bounds, inGroup), null, 2)}\n`);
+  }
+  // The charts, drawn from their definitions: SVG (offline Graphviz), DOT and Mermaid.
+  const chartsDir = join(resultsDir, 'machines');
+  if (!existsSync(chartsDir)) mkdirSync(chartsDir);
+  for (const { name, machine } of suite.charts) {
+    files.set(join(chartsDir, `${name}.svg`), await toSvg(machine));
+    files.set(join(chartsDir, `${name}.dot`), toDot(machine));
+    files.set(join(chartsDir, `${name}.mmd`), toMermaid(machine));
   }
   if (out === undefined && existsSync(suite.readmePath)) {
     const readme = readFileSync(suite.readmePath, 'utf8');

@@ -1,6 +1,7 @@
 // A verification suite: what a model hands the command line. The checker stays generic: the
 // suite names its runs, its options and bounds, and where its expected outcomes live.
 
+import type { AnyStateMachine } from 'xstate';
 import type { ComposedModel, Property } from './model';
 import type { SweepPlan } from './sweep';
 
@@ -59,6 +60,8 @@ export interface Suite {
   checkRun(values: OptionValues): RunSpec;
   /** Rebuilds the run a results file describes (its group, section and bounds), or says why it cannot. */
   runFor(group: string, section: string, bounds: readonly { name: string; value: string }[]): RunSpec | string;
+  /** The charts drawn into results/machines/ (name → machine). */
+  readonly charts: readonly { readonly name: string; readonly machine: AnyStateMachine }[];
   /** The seeded faults of `npm run mutants`. */
   mutants(): MutantRuns[];
   /** The bound sweep of `npm run sweep`. */

@@ -3,7 +3,8 @@
 import type { BoundLine, OptionSpec, OptionValues, RunSpec, Suite } from '../explore/suite';
 import type { SweepPlan } from '../explore/sweep';
 import { boundReasons, defaultBounds, dialogueModes, type Bounds } from './bounds';
-import type { channelMachine } from './channel.machine';
+import { channelMachine } from './channel.machine';
+import { mtaMachine } from './mta.machine';
 import { composeSystem } from './composition';
 import { mutants } from './mutants';
 import { untakenReasonsFor } from './coverage-notes';
@@ -183,6 +184,10 @@ export const suite: Suite = {
       })),
     })),
   sweepPlan,
+  charts: [
+    { name: 'mta', machine: mtaMachine },
+    { name: 'channel', machine: channelMachine },
+  ],
   featured: { run: 'unpatched · twa', property: 'no deadlock' },
   expectedPath: 'machines/expected-outcomes.json',
   resultsDir: 'results',
