@@ -16,6 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { analyse } from './analysis';
 import { CoverageRecorder, untakenTransitions } from './coverage';
 import { toDot, toMermaid, toSvg } from './diagram';
+import { reportHtml } from './html-report';
 import { exploreInSlices, ModelError } from './explore';
 import { compareWithManifest, observedRun, type ExpectedManifest, type RunOutcome } from './outcome';
 import { replayTrace, ReplayError } from './replay';
@@ -253,11 +254,15 @@ async function verify(suite: Suite, args: ParsedArgs): Promise<number> {
   // The charts, drawn from their definitions: SVG (offline Graphviz), DOT and Mermaid.
   const chartsDir = join(resultsDir, 'machines');
   if (!existsSync(chartsDir)) mkdirSync(chartsDir);
+  const charts: { name: string; svg: string }[] = [];
   for (const { name, machine } of suite.charts) {
-    files.set(join(chartsDir, `${name}.svg`), await toSvg(machine));
+    const svg = await toSvg(machine);
+    charts.push({ name, svg });
+    files.set(join(chartsDir, `${name}.svg`), svg);
     files.set(join(chartsDir, `${name}.dot`), toDot(machine));
     files.set(join(chartsDir, `${name}.mmd`), toMermaid(machine));
   }
+  files.set(join(resultsDir, 'report.html'), reportHtml(suite, outcomes, charts, (run) => suite.counterpartOf(run)));
   if (out === undefined && existsSync(suite.readmePath)) {
     const readme = readFileSync(suite.readmePath, 'utf8');
     const begin = readme.indexOf(README_BEGIN);

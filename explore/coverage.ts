@@ -38,6 +38,34 @@ export function chartTransitions(machine: AnyStateMachine): ChartTransition[] {
   return found;
 }
 
+function inspectInto(seen: Set<string>) {
+  return (inspection: { type: string }) => {
+    if (inspection.type !== '@xstate.microstep') return;
+    for (const definition of (inspection as unknown as { _transitions: TransitionDefinitionLike[] })._transitions) {
+      seen.add(transitionId(definition));
+    }
+  };
+}
+
+/** The chart transitions a real actor, restored from `before`, takes on `event`. */
+export function transitionsTaken(machine: AnyStateMachine, before: AnyMachineSnapshot, event: EventObject): string[] {
+  const seen = new Set<string>();
+  const restored = createActor(machine, { snapshot: machine.getPersistedSnapshot(before) as never, inspect: inspectInto(seen) });
+  restored.start();
+  restored.send(event);
+  restored.stop();
+  return [...seen];
+}
+
+/** The chart transitions an actor takes while it starts. */
+export function transitionsAtStart(machine: AnyStateMachine, input: unknown): string[] {
+  const seen = new Set<string>();
+  const started = createActor(machine, { input, inspect: inspectInto(seen) });
+  started.start();
+  started.stop();
+  return [...seen];
+}
+
 /** Collects the distinct transition calls of a search; afterwards, which chart transitions they took. */
 export class CoverageRecorder {
   private readonly calls = new Map<string, { actor: string; before: AnyMachineSnapshot; event: EventObject }>();
@@ -53,25 +81,11 @@ export class CoverageRecorder {
   taken(): Map<string, Set<string>> {
     const machines = new Map(this.model.actors.map((actor) => [actor.name, actor.machine]));
     const taken = new Map<string, Set<string>>(this.model.actors.map((actor) => [actor.name, new Set<string>()]));
-    const inspectInto = (seen: Set<string>) => (inspection: { type: string }) => {
-      if (inspection.type !== '@xstate.microstep') return;
-      for (const definition of (inspection as unknown as { _transitions: TransitionDefinitionLike[] })._transitions) {
-        seen.add(transitionId(definition));
-      }
-    };
-    // What each actor takes while it starts (eventless transitions out of its initial state).
     for (const { name, machine, input } of this.model.actors) {
-      const started = createActor(machine, { input, inspect: inspectInto(taken.get(name)!) });
-      started.start();
-      started.stop();
+      for (const id of transitionsAtStart(machine, input)) taken.get(name)!.add(id);
     }
     for (const { actor, before, event } of this.calls.values()) {
-      const machine = machines.get(actor)!;
-      const seen = taken.get(actor)!;
-      const restored = createActor(machine, { snapshot: machine.getPersistedSnapshot(before) as never, inspect: inspectInto(seen) });
-      restored.start();
-      restored.send(event);
-      restored.stop();
+      for (const id of transitionsTaken(machines.get(actor)!, before, event)) taken.get(actor)!.add(id);
     }
     return taken;
   }

@@ -66,6 +66,8 @@ export interface Suite {
   mutants(): MutantRuns[];
   /** The bound sweep of `npm run sweep`. */
   sweepPlan(): SweepPlan;
+  /** The run a buggy run is compared with in the report (the patched model, say), or null. */
+  counterpartOf(run: RunSpec): RunSpec | null;
   /** The counterexample the README shows: a run id and a property name. */
   readonly featured: { readonly run: string; readonly property: string };
   /** Files, relative to the working directory. */

@@ -106,9 +106,11 @@ function withoutConfig(snapshot: AnyMachineSnapshot): unknown {
   return { status: snapshot.status, value: snapshot.value, context };
 }
 
+const turnInWords = { holding: 'holding the Turn', notHolding: 'not holding', asking: 'not holding (asked for it)', giving: 'not holding (gave it)' } as const;
+
 function describeMta(snapshot: MtaSnapshot): string {
   const context: MtaContext = snapshot.context;
-  const parts = [phaseOf(snapshot), turnOf(snapshot)];
+  const parts = [phaseOf(snapshot), turnInWords[turnOf(snapshot)]];
   const out = context.outgoing;
   if (out) parts.push(`sending msg ${out.activity} (${out.segmentsSent} sent, ckpt ${out.lastConfirmedSerial} confirmed)`);
   const incoming = context.incoming;

@@ -184,6 +184,7 @@ export const suite: Suite = {
       })),
     })),
   sweepPlan,
+  counterpartOf: (run) => (run.group === 'patched' ? null : runSpec('patched', run.section as DialogueMode, defaultBounds)),
   charts: [
     { name: 'mta', machine: mtaMachine },
     { name: 'channel', machine: channelMachine },
