@@ -27,7 +27,6 @@ const common: Record<string, string> = {
   'mta.association.recoveryFailed on timer.recovery': 'recovery never runs out of attempts: see recovering.attemptFailed',
   'mta.association.answeringRecovery on net.lost': secondLoss,
   'mta.association.answeringRecovery on (always)': 'A always repeats its original proposal, which the original agreement can answer',
-  'mta.turn.notHolding on peer.GTC': 'a GTC only answers a Turn-Please, so its receiver is asking; a loss clears both',
   'mta.turn.notHolding on peer.PT': 'a Turn-Please reaches a side without the Turn only when the Turn is lost (the unpatched KB Q166594 behaviour)',
   'mta.sending.activityOpen.transferring on (always) #2': noCheckpointing,
   'mta.receiving on peer.AS #1': 'a message is restarted only on a new association, which patched opens only after a recovery timeout (see recoveryFailed)',
@@ -43,10 +42,10 @@ const common: Record<string, string> = {
 };
 
 const monologueOnly: Record<string, string> = {
-  'mta.turn.notHolding on (always)': 'in monologue only the initiator sends and it holds the Turn throughout',
-  'mta.turn.asking on peer.GTC': 'in monologue nobody asks for the Turn',
-  'mta.turn.asking on peer.PT': 'in monologue nobody asks for the Turn',
-  'mta.turn.asking on net.lost': 'in monologue nobody asks for the Turn',
+  'mta.turn.notHolding.quiet on (always)': 'in monologue only the initiator sends and it holds the Turn throughout',
+  'mta.turn.notHolding on peer.GTC': 'in monologue the Turn is never given',
+  'mta.turn.notHolding.asking on net.lost': 'in monologue nobody asks for the Turn',
+  'mta.turn.notHolding on peer.PT': 'in monologue nobody asks for the Turn',
   'mta.turn.holding.unasked on peer.PT': 'in monologue nobody asks for the Turn',
   'mta.turn.holding.askedToGive on (always)': 'in monologue nobody asks for the Turn',
   'mta.turn.holding.askedToGive on net.lost': 'in monologue nobody asks for the Turn',
@@ -54,9 +53,7 @@ const monologueOnly: Record<string, string> = {
   'mta.turn.giving on net.lost': 'in monologue the Turn is never given',
 };
 
-const twaOnly: Record<string, string> = {
-  'mta.turn.asking on peer.PT': 'both sides ask for the Turn at once only when it is lost (the unpatched KB Q166594 behaviour)',
-};
+const twaOnly: Record<string, string> = {};
 
 export function untakenReasonsFor(mode: DialogueMode): Readonly<Record<string, string>> {
   return { ...common, ...(mode === 'monologue' ? monologueOnly : twaOnly) };

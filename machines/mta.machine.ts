@@ -616,12 +616,7 @@ export const mtaMachine = setup({
       },
       states: {
         notHolding: {
-          always: {
-            guard: and(['isTwoWayAlternate', 'isAssociationReady', 'hasMailWaiting']),
-            target: 'asking',
-            actions: 'sendTurnPlease',
-            description: '[S] ISODE rtsap: RT-TURN-PLEASE is a PLEASE TOKENS SPDU, sent when the user has data and not the Turn.',
-          },
+          initial: 'quiet',
           on: {
             'peer.GTC': {
               target: 'holding',
@@ -632,20 +627,22 @@ export const mtaMachine = setup({
               description: '[S] KB Q166594, ISODE ssap: a Turn-Please received without the Turn is passed up with the current ownership and ignored.',
             },
           },
-        },
-        asking: {
-          on: {
-            'peer.GTC': {
-              target: 'holding',
-              actions: 'acknowledgeTurn',
-              description: '[S] ISODE ssap: the receiver gains the tokens when GTC arrives and answers GTA automatically.',
+          states: {
+            quiet: {
+              always: {
+                guard: and(['isTwoWayAlternate', 'isAssociationReady', 'hasMailWaiting']),
+                target: 'asking',
+                actions: 'sendTurnPlease',
+                description: '[S] ISODE rtsap: RT-TURN-PLEASE is a PLEASE TOKENS SPDU, sent when the user has data and not the Turn.',
+              },
             },
-            'peer.PT': {
-              description: '[S] KB Q166594, ISODE ssap: a Turn-Please received without the Turn is passed up with the current ownership and ignored.',
-            },
-            'net.lost': {
-              target: 'notHolding',
-              description: '[A] a Turn-Please lost with the connection is asked again once the connection is back.',
+            asking: {
+              on: {
+                'net.lost': {
+                  target: 'quiet',
+                  description: '[A] a Turn-Please lost with the connection is asked again once the connection is back.',
+                },
+              },
             },
           },
         },

@@ -42,7 +42,9 @@ export function mtaInputFor(side: Side, config: MtaConfig): MtaInput {
 /** The Turn as this MTA believes it: holding, notHolding, asking (PT sent) or giving (GTC sent). */
 export function turnOf(snapshot: MtaSnapshot): 'holding' | 'notHolding' | 'asking' | 'giving' {
   const turn = (snapshot.value as { turn: string | Record<string, string> }).turn;
-  return (typeof turn === 'string' ? turn : Object.keys(turn)[0]) as ReturnType<typeof turnOf>;
+  if (typeof turn === 'string') return turn as 'giving';
+  if ('notHolding' in turn) return turn.notHolding === 'asking' ? 'asking' : 'notHolding';
+  return 'holding';
 }
 
 /** The association phase: idle, opening, open, recovering, recoveryFailed, awaitingRecovery, answeringRecovery, closed. */

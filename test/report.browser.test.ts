@@ -55,7 +55,7 @@ async function walkTheTurnTrace(file: string, screenshot?: string) {
     position: await trace.locator('.position').textContent(),
     a: await trace.locator('.actor[data-actor="A"] .state').textContent(),
     b: await trace.locator('.actor[data-actor="B"] .state').textContent(),
-    stuckHighlighted: await trace.locator('figure[data-actor="A"] [id="s:mta.turn.asking"]').evaluate((el) => el.classList.contains('current')),
+    stuckHighlighted: await trace.locator('figure[data-actor="A"] [id="s:mta.turn.notHolding.asking"]').evaluate((el) => el.classList.contains('current')),
     takenEdges: await trace.locator('figure[data-actor="A"] .taken').count(),
     patchedBeside: await trace.locator('.counterpart .states').textContent(),
     problems,
