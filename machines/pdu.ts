@@ -143,13 +143,6 @@ export type Pdu = RTORQ | RTOAC | RTORJ | RTAB | AS | DT | MIP | MIA | AE | AEA 
 
 export type PduKind = Pdu['kind'];
 
-/** Every PDU kind, in the order the protocol usually uses them. */
-export const pduKinds: readonly PduKind[] = [
-  'RTORQ', 'RTOAC', 'RTORJ', 'RTAB',
-  'AS', 'DT', 'MIP', 'MIA', 'AE', 'AEA', 'AR', 'AD', 'ER',
-  'PT', 'GTC', 'GTA',
-];
-
 /** The event a PDU becomes when it arrives at an MTA: `peer.RTORQ`, `peer.GTC`, ... */
 export type PeerEvent = { [K in PduKind]: { type: `peer.${K}`; pdu: Extract<Pdu, { kind: K }> } }[PduKind];
 

@@ -54,7 +54,3 @@ export const variants = {
 export type VariantName = keyof typeof variants;
 
 export const variantNames = Object.keys(variants) as VariantName[];
-
-export function isVariantName(name: string): name is VariantName {
-  return Object.hasOwn(variants, name);
-}
