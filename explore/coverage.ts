@@ -5,7 +5,7 @@
 
 import { createActor, type AnyMachineSnapshot, type AnyStateMachine, type AnyStateNode, type EventObject } from 'xstate';
 import { canonicalJson } from './canonical';
-import type { TransitionObserver } from './explore';
+import { snapshotKey, type TransitionObserver } from './explore';
 import type { ComposedModel } from './model';
 
 /** A transition of a chart, named by its source state, its event and (when the event has several) its position. */
@@ -73,7 +73,7 @@ export class CoverageRecorder {
   constructor(private readonly model: ComposedModel) {}
 
   readonly observe: TransitionObserver = (actor, before, event) => {
-    const key = `${actor}\u0000${canonicalJson(this.model.keyOf ? this.model.keyOf(actor, before) : before.context)}\u0000${canonicalJson(before.value)}\u0000${canonicalJson(event)}`;
+    const key = `${actor}\u0000${snapshotKey(this.model, actor, before)}\u0000${canonicalJson(event)}`;
     if (!this.calls.has(key)) this.calls.set(key, { actor, before, event });
   };
 
