@@ -72,33 +72,43 @@ export function everyEnvironmentStep(bounds: Bounds): EnvironmentStep<Environmen
   return steps;
 }
 
+/** The one actor whose state decides whether an environment step is worth trying. */
+export function decidedBy(payload: EnvironmentEvent): ActorName {
+  return 'at' in payload ? payload.at : 'channel';
+}
+
 /**
- * The steps worth trying in a state: `everyEnvironmentStep` without those the machines would
- * certainly ignore here. A test checks on every reachable state of a small bound that the
- * left-out steps change nothing.
+ * Whether a step is worth trying, judged by the snapshot of the actor that decides it: the
+ * steps the machines would certainly ignore are left out. A test checks on every reachable
+ * state of a small bound that the left-out steps change nothing.
  */
+export function isOffered(payload: EnvironmentEvent, snapshot: AnyMachineSnapshot, mode: DialogueMode, bounds: Bounds): boolean {
+  switch (payload.type) {
+    case 'user.submit':
+      return (snapshot as MtaSnapshot).context.submitted < messagesFrom(payload.at, mode, bounds);
+    case 'local.answer':
+      return phaseOf(snapshot as MtaSnapshot) === 'answeringRecovery';
+    case 'timer.recovery':
+      return phaseOf(snapshot as MtaSnapshot) === 'recoveryFailed';
+    case 'queue.threshold':
+      return queueLengthOf(snapshot as MtaSnapshot) >= bounds.threshold;
+  }
+  const channel = snapshot as ChannelSnapshot;
+  switch (payload.type) {
+    case 'net.deliver':
+      return (payload.to === 'A' ? channel.context.toA : channel.context.toB).length > 0 && !channel.context.lossNoticePending[payload.to];
+    case 'net.notice':
+      return channel.context.lossNoticePending[payload.to];
+    case 'net.lose':
+      return channel.context.losses < bounds.losses && channel.value === 'up';
+    default:
+      return false;
+  }
+}
+
+/** The steps worth trying in a state: `everyEnvironmentStep` filtered by `isOffered`. */
 export function enabledEnvironmentSteps(all: readonly EnvironmentStep<EnvironmentEvent>[], mode: DialogueMode, bounds: Bounds, view: StateView) {
-  const channel = channelOf(view).context;
-  return all.filter(({ payload }) => {
-    switch (payload.type) {
-      case 'user.submit':
-        return mtaOf(view, payload.at).context.submitted < messagesFrom(payload.at, mode, bounds);
-      case 'net.deliver':
-        return (payload.to === 'A' ? channel.toA : channel.toB).length > 0 && !channel.lossNoticePending[payload.to];
-      case 'net.notice':
-        return channel.lossNoticePending[payload.to];
-      case 'net.lose':
-        return channel.losses < bounds.losses && channelOf(view).value === 'up';
-      case 'local.answer':
-        return phaseOf(mtaOf(view, payload.at)) === 'answeringRecovery';
-      case 'timer.recovery':
-        return phaseOf(mtaOf(view, payload.at)) === 'recoveryFailed';
-      case 'queue.threshold':
-        return queueLengthOf(mtaOf(view, payload.at)) >= bounds.threshold;
-      default:
-        return false;
-    }
-  });
+  return all.filter(({ payload }) => isOffered(payload, view[decidedBy(payload)]!, mode, bounds));
 }
 
 function withoutConfig(snapshot: AnyMachineSnapshot): unknown {
@@ -141,6 +151,11 @@ export function composeSystem(options: CompositionOptions): ComposedModel<Enviro
     actorTitles: { A: 'MTA A', channel: 'channel', B: 'MTA B' },
     route: (from, emitted) => routeEmitted(from as ActorName, emitted as SendEvent | ChannelEmitted),
     environment: (view) => enabledEnvironmentSteps(allSteps, mode, bounds, view),
+    factoredEnvironment: {
+      steps: allSteps,
+      decidedBy: ({ payload }) => decidedBy(payload),
+      offers: ({ payload }, snapshot) => isOffered(payload, snapshot, mode, bounds),
+    },
     isValidEndState: (view) => queueLengthOf(mtaOf(view, 'A')) === 0 && queueLengthOf(mtaOf(view, 'B')) === 0,
     keyOf: (_, snapshot) => withoutConfig(snapshot),
     startRuntime() {

@@ -1,0 +1,93 @@
+// The fast engine against the reference engine: the same states in the same numbering, the
+// same edges, verdicts and counterexamples, on every variant and mode at the default bounds,
+// at a few larger bounds, with a state limit, and on a model without a factored environment.
+// The reference asks XState's public transition() for every event of every step; the fast
+// engine remembers each answer and reuses one actor scope (explore/reused-scope.ts), so this
+// is also the test that both agree with XState.
+
+import { describe, expect, test } from 'vitest';
+import { analyse } from '../explore/analysis';
+import { explore, snapshotKey, type Exploration, type ExploreOptions } from '../explore/explore';
+import type { ComposedModel, Property } from '../explore/model';
+import { defaultBounds, dialogueModes, type Bounds } from '../machines/bounds';
+import { composeSystem } from '../machines/composition';
+import type { DialogueMode } from '../machines/pdu';
+import { propertiesFor } from '../machines/properties';
+import { variantNames, variants, type VariantName } from '../machines/variants';
+import { toyModel } from './toy-model';
+
+/** Everything an exploration says, with steps by label (the engines number steps differently). */
+function fingerprint(exploration: Exploration) {
+  const { model } = exploration;
+  const label = (step: number) => exploration.steps[step]!.label;
+  const states: string[] = [];
+  for (let s = 0; s < exploration.stateCount; s++) {
+    const view = exploration.view(s);
+    const key = exploration.actorNames.map((actor) => snapshotKey(model, actor, view[actor]!)).join('|');
+    const parentStep = exploration.parent[s]! < 0 ? '' : label(exploration.parentStep[s]!);
+    const edges: string[] = [];
+    if (s < exploration.expanded) {
+      for (let e = exploration.edgeStart[s]!; e < exploration.edgeStart[s + 1]!; e++) {
+        edges.push(`${label(exploration.edgeStep[e]!)}→${exploration.edgeTarget[e]}`);
+      }
+    }
+    states.push(`${s} ${key} ← ${exploration.parent[s]} by ${parentStep} at ${exploration.depth[s]}: ${edges.join(' ')}`);
+  }
+  return {
+    counts: [exploration.stateCount, exploration.transitionCount, exploration.maxDepth, exploration.expanded, exploration.complete],
+    states,
+  };
+}
+
+function verdicts(exploration: Exploration, properties: readonly Property[]) {
+  return analyse(exploration, properties).map((result) => {
+    const trace = result.counterexample ?? result.witness;
+    return [result.name, result.verdict, trace?.steps.length ?? null, trace?.steps.map((step) => exploration.steps[step]!.label).join(', ') ?? null];
+  });
+}
+
+function expectSameExplorations(model: ComposedModel, properties: readonly Property[], options: ExploreOptions = {}) {
+  const fast = explore(model, options);
+  const reference = explore(model, { ...options, engine: 'reference' });
+  const a = fingerprint(fast);
+  const b = fingerprint(reference);
+  expect(a.counts).toEqual(b.counts);
+  // Compared state by state, so a difference names the first state where the engines part.
+  for (let s = 0; s < a.states.length; s++) if (a.states[s] !== b.states[s]) expect(a.states[s]).toBe(b.states[s]);
+  expect(verdicts(fast, properties)).toEqual(verdicts(reference, properties));
+  return fast;
+}
+
+function mtaModel(variant: VariantName, mode: DialogueMode, bounds: Bounds) {
+  return { model: composeSystem({ variant, machine: variants[variant], mode, bounds }), properties: propertiesFor(mode, bounds) };
+}
+
+describe('fast and reference engines agree', () => {
+  const defaults = variantNames.flatMap((variant) => dialogueModes.map((mode) => [variant, mode] as const));
+  test.each(defaults)('%s · %s at the default bounds', (variant, mode) => {
+    const { model, properties } = mtaModel(variant, mode, defaultBounds);
+    expect(expectSameExplorations(model, properties).stateCount).toBeGreaterThan(500);
+  }, 120_000);
+
+  const larger: [VariantName, DialogueMode, Partial<Bounds>][] = [
+    ['unpatched', 'monologue', { messagesFromA: 3, losses: 2 }],
+    ['patched', 'twa', { losses: 2 }],
+    ['patched', 'twa', { messagesFromB: 2, threshold: 2 }],
+  ];
+  test.each(larger)('%s · %s at %j', (variant, mode, bounds) => {
+    const { model, properties } = mtaModel(variant, mode, { ...defaultBounds, ...bounds });
+    expect(expectSameExplorations(model, properties).stateCount).toBeGreaterThan(5000);
+  }, 300_000);
+
+  test('stopped by a state limit at the same place', () => {
+    const { model, properties } = mtaModel('unpatched', 'twa', defaultBounds);
+    const fast = expectSameExplorations(model, properties, { maxStates: 1000 });
+    expect(fast.complete).toBe(false);
+  }, 60_000);
+
+  test('on a model without a factored environment (environment() per state)', () => {
+    const model = toyModel();
+    expect(model.factoredEnvironment).toBeUndefined();
+    expect(expectSameExplorations(model, []).stateCount).toBeGreaterThan(3);
+  });
+});
