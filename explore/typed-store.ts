@@ -12,8 +12,9 @@ abstract class Growable<T extends TypedArray> {
   /** Makes room for `count` more values. */
   reserve(count: number): void {
     if (this.length + count <= this.data.length) return;
-    let size = this.data.length * 2;
-    while (size < this.length + count) size *= 2;
+    // Half as much again (not double): at most a third of a column is ever unused.
+    let size = Math.ceil(this.data.length * 1.5);
+    while (size < this.length + count) size = Math.ceil(size * 1.5);
     const bigger = this.allocate(size);
     bigger.set(this.data as never);
     this.data = bigger;
@@ -60,17 +61,20 @@ function mix(h: number): number {
 /**
  * A set of tuples of `width` 32-bit integers, numbered 0, 1, 2, … in the order they were added.
  * The tuples live in one column (`tuples`, `width` words each); the hash table holds only
- * their numbers (plus one), so a state costs `width` words plus one slot at ≤ 70 % load.
+ * their numbers (plus one) and a one-byte tag, so a state costs `width` words plus one slot
+ * of five bytes at ≤ 70 % load.
  */
 export class TupleSet {
   readonly tuples: GrowableInt32;
   private slots: Int32Array;
+  private tags: Uint8Array;
   private mask: number;
   size = 0;
 
   constructor(readonly width: number, initialCapacity = 1 << 12) {
     this.tuples = new GrowableInt32(initialCapacity * width);
     this.slots = new Int32Array(initialCapacity);
+    this.tags = new Uint8Array(initialCapacity);
     this.mask = initialCapacity - 1;
   }
 
@@ -89,15 +93,20 @@ export class TupleSet {
 
   /** The number of this tuple, adding it if new (then the number is `size - 1` afterwards). */
   findOrAdd(words: Int32Array): number {
-    let slot = this.hashOf(words, 0) & this.mask;
+    const hash = this.hashOf(words, 0);
+    // The tag (hash bits the slot number does not use) rules out most slots without reading
+    // their tuple: a tuple read is a cache miss in a table of millions.
+    const tag = (hash >>> 24) | 1;
+    let slot = hash & this.mask;
     for (;;) {
       const entry = this.slots[slot]!;
       if (entry === 0) break;
-      if (this.equalsAt(entry - 1, words)) return entry - 1;
+      if (this.tags[slot] === tag && this.equalsAt(entry - 1, words)) return entry - 1;
       slot = (slot + 1) & this.mask;
     }
     const index = this.size++;
     this.slots[slot] = index + 1;
+    this.tags[slot] = tag;
     this.tuples.reserve(this.width);
     this.tuples.data.set(words.subarray(0, this.width), this.tuples.length);
     this.tuples.length += this.width;
@@ -107,18 +116,21 @@ export class TupleSet {
 
   private grow(): void {
     this.slots = new Int32Array(this.slots.length * 2);
+    this.tags = new Uint8Array(this.slots.length);
     this.mask = this.slots.length - 1;
     const data = this.tuples.data;
     for (let index = 0; index < this.size; index++) {
-      let slot = this.hashOf(data, index * this.width) & this.mask;
+      const hash = this.hashOf(data, index * this.width);
+      let slot = hash & this.mask;
       while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
       this.slots[slot] = index + 1;
+      this.tags[slot] = (hash >>> 24) | 1;
     }
   }
 
   /** Bytes held: the tuples and the hash table. */
   get bytes(): number {
-    return this.tuples.bytes + this.slots.byteLength;
+    return this.tuples.bytes + this.slots.byteLength + this.tags.byteLength;
   }
 }
 
