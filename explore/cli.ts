@@ -5,6 +5,9 @@
 //       results section, and compares every outcome with the expected-outcome manifest.
 //   check --suite <module> [--<option> <value> ...] [--max-states N] [--json]
 //       One exploration with the given bounds; writes nothing.
+//   bench --suite <module> [--large] [--json]
+//       The suite's ladder of growing bounds: the fast engine, SPIN on the Promela twin, and
+//       xstate/graph, with figures and ratios (see bench.ts). Writes nothing.
 //
 // Exit codes (as model checkers use them): 0 all hold / all match, 1 a violation / a mismatch,
 // 2 bad input, 3 inconclusive (a limit stopped the search: nothing is called verified),
@@ -14,6 +17,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyse } from './analysis';
+import { benchMarkdown, runBench } from './bench';
 import { CoverageRecorder, untakenTransitions } from './coverage';
 import { toDot, toMermaid, toSvg } from './diagram';
 import { reportHtml } from './html-report';
@@ -64,6 +68,7 @@ const commandOptions = {
   mutants: { values: ['suite', 'out'], flags: ['help'] },
   replay: { values: ['suite', 'run'], flags: ['help'] },
   sweep: { values: ['suite', 'out'], flags: ['help'] },
+  bench: { values: ['suite'], flags: ['json', 'large', 'help'] },
 } as const;
 
 type Command = keyof typeof commandOptions;
@@ -370,6 +375,13 @@ function sweep(suite: Suite, args: ParsedArgs): number {
   return /\*\*\d+ cells clean, 0 failing/.test(markdown) ? exitCodes.ok : exitCodes.violation;
 }
 
+function bench(suite: Suite, suitePath: string, args: ParsedArgs): number {
+  if (suite.benchPlan === undefined) throw new UsageError('this suite has no bench plan (benchPlan in its module)');
+  const report = runBench(suitePath, suite.benchPlan(), { large: args.flags.has('large'), log: (line) => process.stderr.write(`${line}\n`) });
+  console.log(args.flags.has('json') ? JSON.stringify(report, null, 2) : benchMarkdown(report));
+  return exitCodes.ok;
+}
+
 function replay(suite: Suite, args: ParsedArgs): number {
   if (args.positional.length !== 2) {
     throw new UsageError(`give a results file and a property name, e.g. results/unpatched.json "no deadlock" (got ${args.positional.length} arguments)`);
@@ -392,6 +404,7 @@ function usage(): string {
     '  npm run mutants [-- --out DIR]',
     '  npm run replay -- <results json> <property name> [--run ID]',
     '  npm run sweep [-- --out DIR]',
+    '  npm run bench [-- --large] [--json]',
     '',
     'exit codes: 0 all hold (verify: all match the manifest), 1 a violation (verify: a mismatch),',
     '            2 bad input, 3 inconclusive (a limit stopped the search), 4 a model error or checker bug,',
@@ -432,6 +445,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (command === 'mutants') return await mutants(suite, args);
     if (command === 'replay') return replay(suite, args);
     if (command === 'sweep') return sweep(suite, args);
+    if (command === 'bench') return bench(suite, suitePathOf(tokens), args);
     return command === 'verify' ? await verify(suite, args) : await check(suite, args);
   } catch (error) {
     if (error instanceof UsageError) {

@@ -3,6 +3,7 @@
 
 import type { AnyStateMachine } from 'xstate';
 import type { ComposedModel, Property } from './model';
+import type { BenchPlan } from './bench';
 import type { SweepPlan } from './sweep';
 
 /** A command-line option of `check`. Integers are checked against min and max; choices against the list. */
@@ -66,6 +67,8 @@ export interface Suite {
   mutants(): MutantRuns[];
   /** The bound sweep of `npm run sweep`. */
   sweepPlan(): SweepPlan;
+  /** The ladder of `npm run bench`, if the suite has one. */
+  benchPlan?(): BenchPlan;
   /** The run a buggy run is compared with in the report (the patched model, say), or null. */
   counterpartOf(run: RunSpec): RunSpec | null;
   /** The counterexample the README shows: a run id and a property name. */

@@ -2,6 +2,7 @@
 
 import type { BoundLine, OptionSpec, OptionValues, RunSpec, Suite } from '../explore/suite';
 import type { SweepPlan } from '../explore/sweep';
+import { benchPlan } from './bench-ladder';
 import { boundReasons, defaultBounds, dialogueModes, type Bounds } from './bounds';
 import { channelMachine } from './channel.machine';
 import { mtaMachine } from './mta.machine';
@@ -184,6 +185,7 @@ export const suite: Suite = {
       })),
     })),
   sweepPlan,
+  benchPlan: () => benchPlan,
   counterpartOf: (run) => (run.group === 'patched' ? null : runSpec('patched', run.section as DialogueMode, defaultBounds)),
   charts: [
     { name: 'mta', machine: mtaMachine },
