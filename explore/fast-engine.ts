@@ -229,7 +229,8 @@ export function startFastSearch(model: ComposedModel, options: ExploreOptions, t
 
   const expand = (state: number): void => {
     if (recordEdges) edgeStart.push(edgeTarget.length);
-    current.set(visited.tuples.data.subarray(state * width, state * width + width));
+    const tuples = visited.tuples.data;
+    for (let i = 0; i < width; i++) current[i] = tuples[state * width + i]!;
     if (factored) {
       for (let word = 0; word < maskWords; word++) {
         let mask = 0;

@@ -60,21 +60,22 @@ function mix(h: number): number {
 
 /**
  * A set of tuples of `width` 32-bit integers, numbered 0, 1, 2, … in the order they were added.
- * The tuples live in one column (`tuples`, `width` words each); the hash table holds only
- * their numbers (plus one) and a one-byte tag, so a state costs `width` words plus one slot
- * of five bytes at ≤ 70 % load.
+ * The tuples live in one column (`tuples`, `width` words each); the hash table holds one word
+ * per slot: the tuple's number plus one in the low 26 bits and a 6-bit tag of spare hash bits
+ * in the high ones. So a state costs `width` words plus one slot at ≤ 70 % load, and a probe
+ * rules out almost every occupied slot without reading its tuple (a cache miss in a table of
+ * millions). At most 2^26 − 1 (67 million) tuples.
  */
 export class TupleSet {
+  static readonly maxSize = (1 << 26) - 1;
   readonly tuples: GrowableInt32;
   private slots: Int32Array;
-  private tags: Uint8Array;
   private mask: number;
   size = 0;
 
   constructor(readonly width: number, initialCapacity = 1 << 12) {
     this.tuples = new GrowableInt32(initialCapacity * width);
     this.slots = new Int32Array(initialCapacity);
-    this.tags = new Uint8Array(initialCapacity);
     this.mask = initialCapacity - 1;
   }
 
@@ -94,43 +95,39 @@ export class TupleSet {
   /** The number of this tuple, adding it if new (then the number is `size - 1` afterwards). */
   findOrAdd(words: Int32Array): number {
     const hash = this.hashOf(words, 0);
-    // The tag (hash bits the slot number does not use) rules out most slots without reading
-    // their tuple: a tuple read is a cache miss in a table of millions.
-    const tag = (hash >>> 24) | 1;
+    const tag = hash >>> 26;
     let slot = hash & this.mask;
     for (;;) {
       const entry = this.slots[slot]!;
       if (entry === 0) break;
-      if (this.tags[slot] === tag && this.equalsAt(entry - 1, words)) return entry - 1;
+      if (entry >>> 26 === tag && this.equalsAt((entry & 0x3ffffff) - 1, words)) return (entry & 0x3ffffff) - 1;
       slot = (slot + 1) & this.mask;
     }
+    if (this.size === TupleSet.maxSize) throw new RangeError(`more than ${TupleSet.maxSize} states: beyond what the visited set can number`);
     const index = this.size++;
-    this.slots[slot] = index + 1;
-    this.tags[slot] = tag;
+    this.slots[slot] = (tag << 26) | (index + 1);
     this.tuples.reserve(this.width);
-    this.tuples.data.set(words.subarray(0, this.width), this.tuples.length);
-    this.tuples.length += this.width;
+    const data = this.tuples.data;
+    for (let i = 0; i < this.width; i++) data[this.tuples.length++] = words[i]!;
     if (this.size * 10 > this.slots.length * 7) this.grow();
     return index;
   }
 
   private grow(): void {
     this.slots = new Int32Array(this.slots.length * 2);
-    this.tags = new Uint8Array(this.slots.length);
     this.mask = this.slots.length - 1;
     const data = this.tuples.data;
     for (let index = 0; index < this.size; index++) {
       const hash = this.hashOf(data, index * this.width);
       let slot = hash & this.mask;
       while (this.slots[slot] !== 0) slot = (slot + 1) & this.mask;
-      this.slots[slot] = index + 1;
-      this.tags[slot] = (hash >>> 24) | 1;
+      this.slots[slot] = ((hash >>> 26) << 26) | (index + 1);
     }
   }
 
   /** Bytes held: the tuples and the hash table. */
   get bytes(): number {
-    return this.tuples.bytes + this.slots.byteLength + this.tags.byteLength;
+    return this.tuples.bytes + this.slots.byteLength;
   }
 }
 
