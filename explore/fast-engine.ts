@@ -27,11 +27,8 @@ export interface FastSearchFigures {
   readonly transitions: number;
   /** Bytes of the visited set and the parent columns (allocated, not just used). */
   readonly stateBytes: number;
-  /** Bytes of the edge rows (0 when not recorded). */
-  readonly edgeBytes: number;
-  /** Interned local states per actor, distinct events, remembered transitions. */
+  /** Interned local states per actor, and remembered transitions (one XState call each). */
   readonly localStates: Readonly<Record<string, number>>;
-  readonly events: number;
   readonly rememberedTransitions: number;
   /** Seconds spent computing them: XState's transition() and interning its answers. */
   readonly xstateSeconds: number;
@@ -317,9 +314,7 @@ export function startFastSearch(model: ComposedModel, options: ExploreOptions, t
     states: visited.size,
     transitions,
     stateBytes: visited.bytes + parent.bytes + parentStep.bytes,
-    edgeBytes: recordEdges ? edgeStart.bytes + edgeTarget.bytes + edgeStep.bytes : 0,
     localStates: Object.fromEntries(actorNames.map((name, i) => [name, locals[i]!.snapshots.length])),
-    events: events.length,
     rememberedTransitions: resultNext.length,
     xstateSeconds: xstateMilliseconds / 1000,
   });
