@@ -73,7 +73,7 @@ export interface BenchReport {
   readonly largestPeakRssMB: number;
   /** Highest states/s of the fast engine over all rungs, divided by the lowest. */
   readonly statesPerSecondSpread: number;
-  /** Fast engine states/s ÷ pan states/s on the largest rung both explored (null without spin). */
+  /** Fast engine states/s ÷ pan states/s on the largest rung both explored and pan could time (null without spin). */
   readonly vsSpin: number | null;
   readonly vsSpinRung: string | null;
   /** Fast engine states/s ÷ getAdjacencyMap states/s on the rung xstate/graph walked. */
@@ -143,7 +143,8 @@ export function runBench(suitePath: string, plan: BenchPlan, options: { large: b
 
   const largest = reports.reduce((a, b) => (b.ours.states > a.ours.states ? b : a));
   const rates = reports.map((r) => r.ours.statesPerSecond);
-  const bothSpin = reports.filter((r) => r.spin !== null && r.spin.states === r.ours.states);
+  // pan times in hundredths of a second: on a tiny rung it may report 0 s, and no rate.
+  const bothSpin = reports.filter((r) => r.spin !== null && r.spin.states === r.ours.states && r.spin.statesPerSecond > 0);
   const spinRung = bothSpin.length ? bothSpin.reduce((a, b) => (b.ours.states > a.ours.states ? b : a)) : null;
   const graphRung = reports.filter((r) => r.xstateGraph !== null).at(-1) ?? null;
   const round = (x: number) => Math.round(x * 100) / 100;

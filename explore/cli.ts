@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyse } from './analysis';
-import { benchMarkdown, runBench } from './bench';
+import { benchMarkdown, runBench, type BenchReport } from './bench';
 import { CoverageRecorder, untakenTransitions } from './coverage';
 import { toDot, toMermaid, toSvg } from './diagram';
 import { reportHtml } from './html-report';
@@ -377,7 +377,14 @@ function sweep(suite: Suite, args: ParsedArgs): number {
 
 function bench(suite: Suite, suitePath: string, args: ParsedArgs): number {
   if (suite.benchPlan === undefined) throw new UsageError('this suite has no bench plan (benchPlan in its module)');
-  const report = runBench(suitePath, suite.benchPlan(), { large: args.flags.has('large'), log: (line) => process.stderr.write(`${line}\n`) });
+  let report: BenchReport;
+  try {
+    report = runBench(suitePath, suite.benchPlan(), { large: args.flags.has('large'), log: (line) => process.stderr.write(`${line}\n`) });
+  } catch (error) {
+    // A measurement that failed (a child process, spin or gcc): say which, with no figures.
+    console.error(`bench: ${(error as Error).message.split('\n')[0]}`);
+    return exitCodes.internalError;
+  }
   console.log(args.flags.has('json') ? JSON.stringify(report, null, 2) : benchMarkdown(report));
   return exitCodes.ok;
 }

@@ -1,0 +1,25 @@
+// A two-rung bench plan on the MTA model at small bounds, for test/bench.test.ts: the bench
+// command only needs a suite's benchPlan (and options, for argument parsing).
+
+import type { BenchPlan } from '../explore/bench';
+import type { Suite } from '../explore/suite';
+import { defaultBounds, type Bounds } from '../machines/bounds';
+import { composeSystem } from '../machines/composition';
+import { twinDefines, twinModelPath, twinSpinFlags } from '../machines/spin/twin';
+import { variants } from '../machines/variants';
+
+function rung(messagesFromA: number, xstateGraph: boolean): BenchPlan['rungs'][number] {
+  const bounds: Bounds = { ...defaultBounds, messagesFromA };
+  return {
+    name: `patched · monologue · ${messagesFromA} message(s)`,
+    large: false,
+    model: () => composeSystem({ variant: 'patched', machine: variants.patched, mode: 'monologue', bounds }),
+    spin: { model: twinModelPath, defines: twinDefines('patched', 'monologue', bounds), spinFlags: twinSpinFlags },
+    xstateGraph,
+  };
+}
+
+export const suite = {
+  options: [],
+  benchPlan: () => ({ description: 'Two small rungs for the test.', rungs: [rung(1, true), rung(2, false)] }),
+} as unknown as Suite;
