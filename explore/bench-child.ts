@@ -14,8 +14,9 @@ async function measure(suitePath: string, index: number, what: string): Promise<
   const rung = suite.benchPlan?.().rungs[index];
   if (rung === undefined) throw new Error(`bench-child: no rung ${index} in ${suitePath}`);
   const model = rung.model();
-  // A warm-up on the smallest rung first, as JIT benchmarks do: the measured run then pays for
-  // its own work (every XState call of its own tables included), not for compiling the code.
+  // A warm-up on the smallest rung first (three rounds), as JIT benchmarks do: the measured run
+  // then pays for its own work (every XState call of its own tables included), not for
+  // compiling the code. Each run builds its tables afresh: nothing carries over but the JIT.
   const warmUp = suite.benchPlan!().rungs[0]!.model();
   if (what === 'xstate-graph') {
     statesByXstateGraph(warmUp);
@@ -24,8 +25,10 @@ async function measure(suitePath: string, index: number, what: string): Promise<
     const seconds = (performance.now() - started) / 1000;
     return { states, seconds, statesPerSecond: states / seconds, peakRssMB: peakRssMB() };
   }
-  const warmUpSearch = startFastSearch(warmUp, {}, { recordEdges: false });
-  while (!warmUpSearch.advance(1 << 20));
+  for (let round = 0; round < 3; round++) {
+    const warmUpSearch = startFastSearch(warmUp, {}, { recordEdges: false });
+    while (!warmUpSearch.advance(1 << 20));
+  }
   let lastShown = 0;
   const onProgress = ({ states, seconds }: { states: number; seconds: number }) => {
     if (seconds - lastShown < 10) return;

@@ -102,7 +102,7 @@ export function startFastSearch(model: ComposedModel, options: ExploreOptions, t
   const localActive = actorNames.map(() => new GrowableInt32(256));
   const localMasks = actorNames.map(() => new GrowableInt32(256));
   const internLocal = (actor: number, snapshot: AnyMachineSnapshot): number => {
-    const id = locals[actor]!.intern(snapshot);
+    const id = locals[actor]!.internByKey(snapshot);
     if (id < localActive[actor]!.length) return id;
     localActive[actor]!.push(snapshot.status === 'active' ? 1 : 0);
     for (let word = 0; word < maskWords; word++) {

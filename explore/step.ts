@@ -39,6 +39,12 @@ export class LocalStates {
   intern(snapshot: AnyMachineSnapshot): number {
     const seen = this.known.get(snapshot);
     if (seen !== undefined) return seen;
+    const id = this.internByKey(snapshot);
+    this.known.set(snapshot, id);
+    return id;
+  }
+  /** Without the identity memo: for a snapshot XState has just made, which cannot be in it. */
+  internByKey(snapshot: AnyMachineSnapshot): number {
     const key = this.keyOf(snapshot);
     let id = this.ids.get(key);
     if (id === undefined) {
@@ -46,7 +52,6 @@ export class LocalStates {
       this.ids.set(key, id);
       this.snapshots.push(snapshot);
     }
-    this.known.set(snapshot, id);
     return id;
   }
 }
