@@ -85,6 +85,20 @@ describe('fast and reference engines agree', () => {
     expect(fast.complete).toBe(false);
   }, 60_000);
 
+  test('the comparison catches a fast engine that is told a wrong environment', () => {
+    // A factored environment that never offers the loss: the fast engine must then part from
+    // the reference, or the comparison above could not fail.
+    const model: ComposedModel = mtaModel('patched', 'monologue', defaultBounds).model;
+    const factored = model.factoredEnvironment!;
+    const wrong: ComposedModel = {
+      ...model,
+      factoredEnvironment: { ...factored, offers: (step, snapshot) => step.kind !== 'fault' && factored.offers(step, snapshot) },
+    };
+    const fast = fingerprint(explore(wrong));
+    const reference = fingerprint(explore(wrong, { engine: 'reference' }));
+    expect(fast.counts[0]).toBeLessThan(reference.counts[0] as number);
+  });
+
   test('on a model without a factored environment (environment() per state)', () => {
     const model = toyModel();
     expect(model.factoredEnvironment).toBeUndefined();
