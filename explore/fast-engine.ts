@@ -126,15 +126,15 @@ export function startFastSearch(model: ComposedModel, options: ExploreOptions, t
   const emitted = new GrowableInt32();
 
   let xstateMilliseconds = 0;
-  const transitionOf = (actor: number, local: number, event: number, stepForErrors: number): number => {
+  /** `step` names the step in an error message: the first one that needed this transition. */
+  const transitionOf = (actor: number, local: number, event: number, step: number): number => {
     const known = remembered[actor]!.get(local, event);
     if (known >= 0) return known;
     const asked = performance.now();
     const name = actorNames[actor]!;
     const before = locals[actor]!.snapshots[local]!;
     options.observe?.(name, before, events[event]!);
-    const what = stepForErrors < 0 ? 'start' : `"${steps[stepForErrors]!.label}"`;
-    const result = deliver(model, machines[actor]!, name, before, events[event]!, what, pureTransition)!;
+    const result = deliver(model, machines[actor]!, name, before, events[event]!, `"${steps[step]!.label}"`, pureTransition)!;
     const id = resultNext.length;
     resultNext.push(result.after === before ? local : internLocal(actor, result.after));
     resultEmitStart.push(emitted.length);
