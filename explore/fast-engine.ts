@@ -18,7 +18,7 @@ import type { AnyMachineSnapshot, EventObject } from 'xstate';
 import { canonicalJson } from './canonical';
 import type { ExploreOptions, Exploration, Search } from './explore';
 import type { ComposedModel, EnvironmentStep, StateView } from './model';
-import { deliver, initialSnapshots, LocalStates, machinesOf, maxDeliveriesPerStep, ModelError, performStep, snapshotKey } from './step';
+import { deliver, initialSnapshots, LocalStates, machinesOf, maxDeliveriesPerStep, ModelError, snapshotKey, stepFrom } from './step';
 import { transitionWithReusedScope } from './reused-scope';
 import { GrowableInt32, GrowableUint16, PairMap, TupleSet } from './typed-store';
 
@@ -302,11 +302,7 @@ export function startFastSearch(model: ComposedModel, options: ExploreOptions, t
       edgeStep: edgeStep.toArray(),
       expanded,
       view: viewOf,
-      replayStep(state, id) {
-        const snapshots = new Map(Object.entries(viewOf(state)));
-        const deliveries = performStep(model, machineMap, snapshots, steps[id]!);
-        return { view: Object.fromEntries(snapshots), deliveries };
-      },
+      replayStep: (state, id) => stepFrom(model, machineMap, viewOf(state), steps[id]!),
     };
   };
 

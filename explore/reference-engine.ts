@@ -5,7 +5,7 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import type { ComposedModel, EnvironmentStep, StateView } from './model';
 import type { ExploreOptions, Exploration, Search } from './explore';
-import { initialSnapshots, LocalStates, machinesOf, performStep, snapshotKey } from './step';
+import { initialSnapshots, LocalStates, machinesOf, performStep, snapshotKey, stepFrom } from './step';
 import { GrowableInt32 } from './typed-store';
 
 export function startReferenceSearch(model: ComposedModel, options: ExploreOptions): Search {
@@ -129,11 +129,7 @@ export function startReferenceSearch(model: ComposedModel, options: ExploreOptio
       edgeStep: edgeStep.toArray(),
       expanded,
       view: viewOf,
-      replayStep(state, id) {
-        const snapshots = new Map(Object.entries(viewOf(state)));
-        const deliveries = performStep(model, machines, snapshots, steps[id]!);
-        return { view: Object.fromEntries(snapshots), deliveries };
-      },
+      replayStep: (state, id) => stepFrom(model, machines, viewOf(state), steps[id]!),
     };
   };
   return { advance, result };

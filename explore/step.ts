@@ -4,7 +4,7 @@
 
 import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from 'xstate';
 import { canonicalJson } from './canonical';
-import type { ComposedModel, EnvironmentStep, RoutedEvent } from './model';
+import type { ComposedModel, EnvironmentStep, RoutedEvent, StateView } from './model';
 import type { PureTransition } from './reused-scope';
 
 /** An event as it travelled during a step: from the environment or an actor, to an actor. */
@@ -126,6 +126,18 @@ export function performStep(
   observe?: TransitionObserver,
 ): Delivery[] {
   return settle(model, machines, snapshots, [{ from: 'environment', to: step.actor, event: step.event }], `"${step.label}"`, observe);
+}
+
+/** One step from a composed state, without changing it: the state after and what travelled. */
+export function stepFrom(
+  model: ComposedModel,
+  machines: ReadonlyMap<string, AnyStateMachine>,
+  view: StateView,
+  step: EnvironmentStep,
+): { view: StateView; deliveries: Delivery[] } {
+  const snapshots = new Map(Object.entries(view));
+  const deliveries = performStep(model, machines, snapshots, step);
+  return { view: Object.fromEntries(snapshots), deliveries };
 }
 
 /** The initial snapshots; what the actors emit when they start is routed like any step. */
