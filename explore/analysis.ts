@@ -377,7 +377,7 @@ function isWeaklyFair(exploration: Exploration, members: Set<number>, stepAllowe
 export function analyse(exploration: Exploration, properties: readonly Property[]): PropertyResult[] {
   return properties.map((property): PropertyResult => {
     const base = { name: property.name, kind: property.kind };
-    if (property.appliesWhen === false) return { ...base, verdict: 'n/a' };
+    if (property.notApplicableBecause !== undefined) return { ...base, verdict: 'n/a', note: property.notApplicableBecause };
     switch (property.kind) {
       case 'always':
         return { ...base, ...analyseAlways(exploration, (view) => property.holds(view)) };

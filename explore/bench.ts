@@ -17,7 +17,8 @@ export interface BenchRung {
   readonly large: boolean;
   model(): ComposedModel;
   /** The same model as a Promela twin, for SPIN. */
-  readonly spin?: { readonly model: string; readonly defines: readonly string[]; readonly spinFlags?: readonly string[] };
+  /** How SPIN runs the same rung (a function: only a bench with spin installed asks for it). */
+  readonly spin?: () => { readonly model: string; readonly defines: readonly string[]; readonly spinFlags?: readonly string[] };
   /** Also walk this rung with xstate/graph's getAdjacencyMap (slow: pick a small rung). */
   readonly xstateGraph?: boolean;
 }
@@ -106,7 +107,7 @@ function inChild<T>(suitePath: string, rung: number, what: 'ours' | 'xstate-grap
  */
 function spinFigures(rung: BenchRung, expectedStates: number): SpinFigures {
   const hashBits = Math.max(18, Math.ceil(Math.log2(expectedStates)) + 1);
-  const run = runSpin({ ...rung.spin!, panFlags: ['-A', '-E', '-m1000000', `-w${hashBits}`] });
+  const run = runSpin({ ...rung.spin!(), panFlags: ['-A', '-E', '-m1000000', `-w${hashBits}`] });
   return {
     states: run.storedStates,
     transitions: run.transitions,

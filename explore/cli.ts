@@ -27,7 +27,7 @@ import { replayTrace, ReplayError } from './replay';
 import { replayFile, ReplayInputError } from './replay-file';
 import { runSweep } from './sweep';
 import { groupJson, groupMarkdown, mutantsMarkdown, sequenceDiagram, summaryMarkdown, summaryTables, type MutantCatch } from './report';
-import type { OptionValues, RunSpec, Suite } from './suite';
+import type { OptionSpec, OptionValue, OptionValues, RunSpec, Suite } from './suite';
 
 export const exitCodes = { ok: 0, violation: 1, badInput: 2, inconclusive: 3, internalError: 4, interrupted: 130 } as const;
 
@@ -118,16 +118,45 @@ function parseInteger(name: string, text: string, min: number, max: number): num
   return value;
 }
 
+function parseList(name: string, text: string): string[] {
+  const items = text.split(',').map((item) => item.trim());
+  if (items.some((item) => item === '')) throw new UsageError(`--${name} takes values separated by commas, with none empty (got "${text}")`);
+  if (new Set(items).size !== items.length) throw new UsageError(`--${name} names a value twice (got "${text}")`);
+  return items;
+}
+
+function parseOption(option: OptionSpec, text: string): OptionValue {
+  const { name } = option;
+  const min = option.min ?? 0;
+  const max = option.max ?? Number.MAX_SAFE_INTEGER;
+  switch (option.kind) {
+    case 'integer':
+      return parseInteger(name, text, min, max);
+    case 'integers':
+      return parseList(name, text)
+        .map((item) => parseInteger(name, item, min, max))
+        .sort((x, y) => x - y);
+    case 'choice':
+      if (!option.choices!.includes(text)) throw new UsageError(`--${name} must be one of ${option.choices!.join(', ')} (got "${text}")`);
+      return text;
+    case 'choices': {
+      if (text === 'none') return [];
+      const items = parseList(name, text);
+      const unknown = items.filter((item) => !option.choices!.includes(item));
+      if (unknown.length > 0) throw new UsageError(`--${name} takes none or a comma-separated list of ${option.choices!.join(', ')} (got "${unknown[0]}")`);
+      return option.choices!.filter((choice) => items.includes(choice));
+    }
+  }
+}
+
 /** The suite's options with their defaults, overridden by the command line. */
 export function optionValues(suite: Suite, given: ReadonlyMap<string, string>): OptionValues {
-  const values: Record<string, string | number> = {};
+  const values: Record<string, OptionValue> = {};
   for (const option of suite.options) values[option.name] = option.defaultValue;
   for (const [name, text] of given) {
     const option = suite.options.find((o) => o.name === name);
     if (option === undefined) continue; // a checker option such as --max-states
-    if (option.kind === 'integer') values[name] = parseInteger(name, text, option.min ?? 0, option.max ?? Number.MAX_SAFE_INTEGER);
-    else if (!option.choices!.includes(text)) throw new UsageError(`--${name} must be one of ${option.choices!.join(', ')} (got "${text}")`);
-    else values[name] = text;
+    values[name] = parseOption(option, text);
   }
   const conflict = suite.conflict(values);
   if (conflict !== null) throw new UsageError(conflict);
@@ -333,20 +362,29 @@ async function mutants(suite: Suite, args: ParsedArgs): Promise<number> {
   if (out !== undefined && !existsSync(out)) throw new UsageError(`--out ${out}: no such directory; create it first`);
   const caught: MutantCatch[] = [];
   const survivors: string[] = [];
+  /** The base variant's outcome per run id: several faults share a base at the same bounds. */
+  const baseOutcomes = new Map<string, Promise<RunOutcome>>();
   for (const mutant of suite.mutants()) {
     let found: MutantCatch | null = null;
-    for (const run of mutant.runs) {
-      const outcome = await runOne(run, {}, { coverage: false });
-      if (outcome.exploration.stoppedBecause === 'interrupted') return exitCodes.interrupted;
-      const failing = outcome.results.filter((r) => r.verdict === 'FAIL' || r.verdict === 'vacuous');
-      const first = failing[0];
+    for (const { fault, base } of mutant.runs) {
+      const baseKey = `${base.id} ${mutant.boundsNote}`;
+      if (!baseOutcomes.has(baseKey)) baseOutcomes.set(baseKey, runOne(base, {}, { coverage: false }));
+      const baseOutcome = await baseOutcomes.get(baseKey)!;
+      const outcome = await runOne(fault, {}, { coverage: false });
+      if (outcome.exploration.stoppedBecause === 'interrupted' || baseOutcome.exploration.stoppedBecause === 'interrupted') return exitCodes.interrupted;
+      const baseVerdict = (name: string) => baseOutcome.results.find((r) => r.name === name)?.verdict;
+      // A property the fault makes fail says most about it; any other difference also counts.
+      const differing = outcome.results.filter((r) => r.verdict !== baseVerdict(r.name));
+      const first = differing.find((r) => r.verdict === 'FAIL') ?? differing[0];
       if (first) {
         found = {
           mutant,
-          run,
+          run: fault,
           property: first.name,
+          verdict: first.verdict,
+          baseVerdict: baseVerdict(first.name) ?? '(absent)',
           length: first.counterexample?.steps.length ?? null,
-          alsoFailing: failing.slice(1).map((r) => r.name),
+          alsoDiffering: differing.filter((r) => r !== first).map((r) => r.name),
           states: outcome.exploration.stateCount,
         };
         break;
@@ -354,11 +392,12 @@ async function mutants(suite: Suite, args: ParsedArgs): Promise<number> {
     }
     if (found) caught.push(found);
     else survivors.push(mutant.name);
-    console.log(`${mutant.name.padEnd(40)} ${found ? `caught by "${found.property}" (${found.run.section}, ${found.length ?? '-'} steps)` : 'NOT CAUGHT'}`);
+    const verdict = found ? `caught by "${found.property}" (${found.baseVerdict} → ${found.verdict}, ${found.run.section}, ${found.length ?? '-'} steps)` : 'NOT CAUGHT';
+    console.log(`${mutant.name.padEnd(44)} on ${mutant.base.padEnd(14)} ${verdict}`);
   }
   writeAll(new Map([[join(out ?? suite.resultsDir, 'mutants.md'), mutantsMarkdown(suite, caught, survivors)]]));
   if (survivors.length > 0) {
-    console.log(`\n${survivors.length} fault(s) caught by no property: ${survivors.join(', ')}. A property is missing.`);
+    console.log(`\n${survivors.length} fault(s) change no verdict: ${survivors.join(', ')}. A property is missing.`);
     return exitCodes.violation;
   }
   console.log(`\nall ${caught.length} faults caught`);
@@ -369,10 +408,10 @@ function sweep(suite: Suite, args: ParsedArgs): number {
   const out = args.values.get('out');
   if (out !== undefined && !existsSync(out)) throw new UsageError(`--out ${out}: no such directory; create it first`);
   const started = performance.now();
-  const markdown = runSweep(suite.sweepPlan(), (line) => console.error(`  ${line}`));
-  writeAll(new Map([[join(out ?? suite.resultsDir, 'sweep.md'), markdown]]));
+  const result = runSweep(suite.sweepPlan(), (line) => console.error(`  ${line}`));
+  writeAll(new Map([[join(out ?? suite.resultsDir, 'sweep.md'), result.markdown]]));
   console.log(`wrote ${join(out ?? suite.resultsDir, 'sweep.md')} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-  return /\*\*\d+ cells clean, 0 failing/.test(markdown) ? exitCodes.ok : exitCodes.violation;
+  return result.clean ? exitCodes.ok : exitCodes.violation;
 }
 
 function bench(suite: Suite, suitePath: string, args: ParsedArgs): number {
@@ -424,8 +463,14 @@ function usage(): string {
 function suiteUsage(suite: Suite): string {
   const lines = ['', 'check options:'];
   for (const o of suite.options) {
-    const range = o.kind === 'integer' ? `${o.min}..${o.max}` : o.choices!.join('|');
-    lines.push(`  --${o.name.padEnd(22)} ${range.padEnd(40)} default ${o.defaultValue}. ${o.describe}`);
+    const range = {
+      integer: `${o.min}..${o.max}`,
+      integers: `list of ${o.min}..${o.max}`,
+      choice: o.choices?.join('|'),
+      choices: `none or list of ${o.choices?.join(',')}`,
+    }[o.kind];
+    const value = Array.isArray(o.defaultValue) ? (o.defaultValue.length === 0 ? 'none' : o.defaultValue.join(',')) : String(o.defaultValue);
+    lines.push(`  --${o.name.padEnd(22)} ${String(range).padEnd(40)} default ${value}. ${o.describe}`);
   }
   return lines.join('\n');
 }

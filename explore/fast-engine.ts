@@ -4,8 +4,9 @@
 // - Each actor's snapshots are interned to small integers (local states); events likewise.
 // - (actor, local state, event) → (next local state, emitted events as (actor, event) pairs)
 //   is asked of XState's transition() once and then remembered in a PairMap.
-// - Which environment steps a state offers is a bit mask per local state, when the model
-//   gives a factored environment (model.ts); otherwise environment() is asked per state.
+// - Which environment steps a state offers is a bit mask per local state, ANDed over the
+//   actors, when the model gives a factored environment (model.ts); otherwise environment()
+//   is asked per state.
 // - A composed state is one 32-bit word per actor (its local state), kept in a TupleSet:
 //   an open-addressing table over typed arrays. Parents and the step that reached each state
 //   are typed-array columns; the edges for the liveness analysis are compressed rows.
@@ -89,11 +90,12 @@ export function startFastSearch(model: ComposedModel, options: ExploreOptions, t
     }
     return id;
   };
-  const stepDecider: number[] = [];
+  /** For each factored step, which actors decide it (a step is offered when all of them offer it). */
+  const stepDeciders: Set<number>[] = [];
   if (factored) {
     for (const step of factored.steps) {
       if (stepIdOf(step) !== steps.length - 1) throw new ModelError(`two factored environment steps are labelled "${step.label}"`);
-      stepDecider.push(actorIdOf(factored.decidedBy(step)));
+      stepDeciders.push(new Set(factored.decidedBy(step).map(actorIdOf)));
     }
   }
   const maskWords = Math.ceil(steps.length / 32);
@@ -105,11 +107,14 @@ export function startFastSearch(model: ComposedModel, options: ExploreOptions, t
     const id = locals[actor]!.internByKey(snapshot);
     if (id < localActive[actor]!.length) return id;
     localActive[actor]!.push(snapshot.status === 'active' ? 1 : 0);
+    // A bit is set when this actor does not decide the step or offers it; a state's steps are
+    // the AND of its actors' masks.
     for (let word = 0; word < maskWords; word++) {
       let mask = 0;
       for (let bit = 0; bit < 32; bit++) {
         const k = word * 32 + bit;
-        if (k < stepDecider.length && stepDecider[k] === actor && factored!.offers(steps[k]!, snapshot)) mask |= 1 << bit;
+        if (k >= stepDeciders.length) continue;
+        if (!stepDeciders[k]!.has(actor) || factored!.offers(steps[k]!, actorNames[actor]!, snapshot)) mask |= 1 << bit;
       }
       localMasks[actor]!.push(mask);
     }
@@ -230,8 +235,8 @@ export function startFastSearch(model: ComposedModel, options: ExploreOptions, t
     for (let i = 0; i < width; i++) current[i] = tuples[state * width + i]!;
     if (factored) {
       for (let word = 0; word < maskWords; word++) {
-        let mask = 0;
-        for (let i = 0; i < width; i++) mask |= localMasks[i]!.data[current[i]! * maskWords + word]!;
+        let mask = -1;
+        for (let i = 0; i < width; i++) mask &= localMasks[i]!.data[current[i]! * maskWords + word]!;
         while (mask !== 0) {
           const lowest = mask & -mask;
           const step = word * 32 + 31 - Math.clz32(lowest);

@@ -39,9 +39,10 @@ export interface EnvironmentStep<TPayload = unknown> {
 
 export interface FactoredEnvironment<TPayload = unknown> {
   readonly steps: readonly EnvironmentStep<TPayload>[];
-  /** The one actor whose snapshot decides whether the step is offered. */
-  decidedBy(step: EnvironmentStep<TPayload>): string;
-  offers(step: EnvironmentStep<TPayload>, snapshot: AnyMachineSnapshot): boolean;
+  /** The actors whose snapshots decide whether the step is offered: it is offered when each of them offers it. */
+  decidedBy(step: EnvironmentStep<TPayload>): readonly string[];
+  /** Whether `actor`, one of decidedBy(step), offers the step in its local state `snapshot`. */
+  offers(step: EnvironmentStep<TPayload>, actor: string, snapshot: AnyMachineSnapshot): boolean;
 }
 
 /** Where an event emitted by an actor goes. */
@@ -67,9 +68,10 @@ export interface ComposedModel<TPayload = unknown> {
   environment(view: StateView): readonly EnvironmentStep<TPayload>[];
   /**
    * Optional, for speed: the same environment as a fixed list of steps, each offered or not by
-   * one actor's snapshot alone. The fast engine then finds the steps of a state by table
-   * look-up per local state instead of calling environment() per composed state. When given,
-   * environment(view) must equal `steps.filter((s) => offers(s, view[decidedBy(s)]))`, in order.
+   * a conjunction over a few actors' snapshots, each judged alone. The fast engine then finds
+   * the steps of a state by table look-ups per local state (a bit mask per actor, ANDed)
+   * instead of calling environment() per composed state. When given, environment(view) must
+   * equal `steps.filter((s) => decidedBy(s).every((a) => offers(s, a, view[a])))`, in order.
    */
   readonly factoredEnvironment?: FactoredEnvironment<TPayload>;
   /** A state with no step is a valid end state only if this holds. */
@@ -92,8 +94,11 @@ export interface ComposedModel<TPayload = unknown> {
 interface PropertyBase {
   /** The sentence name, used verbatim in tests, results and the README. */
   readonly name: string;
-  /** When false for this run (e.g. a monologue-only property in two-way alternate), the verdict is "n/a". */
-  readonly appliesWhen?: boolean;
+  /**
+   * When set, the property does not apply to this run and its verdict is "n/a" with this
+   * reason (e.g. a two-way-alternate property in monologue).
+   */
+  readonly notApplicableBecause?: string;
 }
 
 /** Holds in every reachable state. */

@@ -16,6 +16,8 @@ export interface RunOutcome {
 
 /** What the manifest records for a run. Lengths are numbers of steps. */
 export interface ExpectedRun {
+  /** The run's bounds (name → value), when the suite gives them. */
+  readonly bounds?: Readonly<Record<string, string>>;
   readonly states: number;
   readonly transitions: number;
   readonly verdicts: Readonly<Record<string, string>>;
@@ -35,6 +37,7 @@ export function observedRun(outcome: RunOutcome): ExpectedRun {
     if (result.counterexample) counterexampleLengths[result.name] = result.counterexample.steps.length;
   }
   return {
+    ...(outcome.spec.bounds ? { bounds: Object.fromEntries(outcome.spec.bounds.map((b) => [b.name, b.value])) } : {}),
     states: outcome.exploration.stateCount,
     transitions: outcome.exploration.transitionCount,
     verdicts,
@@ -54,6 +57,9 @@ export function compareWithManifest(manifest: ExpectedManifest, outcomes: readon
     if (expected === undefined) {
       differences.push(`${id}: not in the manifest`);
       continue;
+    }
+    if (JSON.stringify(expected.bounds) !== JSON.stringify(observed.bounds)) {
+      differences.push(`${id}: expected bounds ${JSON.stringify(expected.bounds ?? {})}, run with ${JSON.stringify(observed.bounds ?? {})}`);
     }
     if (expected.states !== observed.states) differences.push(`${id}: expected ${expected.states} states, found ${observed.states}`);
     if (expected.transitions !== observed.transitions) {

@@ -20,6 +20,8 @@ interface TraceJson {
 interface RunJson {
   readonly id: string;
   readonly section: string;
+  /** The run's own bounds; absent in files of older versions, which have only the file's. */
+  readonly bounds?: readonly { readonly name: string; readonly value: string }[];
   readonly properties: readonly { readonly name: string; readonly kind: string; readonly verdict: string; readonly counterexample?: TraceJson }[];
 }
 
@@ -51,7 +53,14 @@ function readResults(path: string): ResultsJson {
     Array.isArray(parsed.bounds) &&
     parsed.bounds.every((b) => isRecord(b) && typeof b.name === 'string' && typeof b.value === 'string') &&
     Array.isArray(parsed.runs) &&
-    parsed.runs.every((run) => isRecord(run) && typeof run.id === 'string' && typeof run.section === 'string' && Array.isArray(run.properties));
+    parsed.runs.every(
+      (run) =>
+        isRecord(run) &&
+        typeof run.id === 'string' &&
+        typeof run.section === 'string' &&
+        Array.isArray(run.properties) &&
+        (run.bounds === undefined || (Array.isArray(run.bounds) && run.bounds.every((b) => isRecord(b) && typeof b.name === 'string' && typeof b.value === 'string'))),
+    );
   if (!wellFormed) throw new ReplayInputError(`${path} says it is a results file but its group, bounds or runs are malformed; write it again with npm run verify`);
   return parsed as unknown as ResultsJson;
 }
@@ -81,7 +90,7 @@ function chooseTrace(results: ResultsJson, path: string, property: string, runId
 export function replayFile(suite: Suite, path: string, property: string, runId: string | undefined): string[] {
   const results = readResults(path);
   const { run, trace } = chooseTrace(results, path, property, runId);
-  const spec = suite.runFor(results.group, run.section, results.bounds);
+  const spec = suite.runFor(results.group, run.section, run.bounds ?? results.bounds);
   if (typeof spec === 'string') throw new ReplayInputError(`${path} does not fit the current model: ${spec}`);
   const { model } = spec;
   const lines: string[] = [`${run.id}: “${property}”, ${trace.steps.length} steps, replayed through real actors`];

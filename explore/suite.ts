@@ -6,18 +6,24 @@ import type { ComposedModel, Property } from './model';
 import type { BenchPlan } from './bench';
 import type { SweepPlan } from './sweep';
 
-/** A command-line option of `check`. Integers are checked against min and max; choices against the list. */
+/**
+ * A command-line option of `check`. Integers are checked against min and max; choices against
+ * the list. The list kinds take comma-separated values: `integers` at least one distinct
+ * integer, `choices` distinct choices or `none`.
+ */
 export interface OptionSpec {
   readonly name: string;
-  readonly kind: 'integer' | 'choice';
+  readonly kind: 'integer' | 'choice' | 'integers' | 'choices';
   readonly choices?: readonly string[];
   readonly min?: number;
   readonly max?: number;
-  readonly defaultValue: string | number;
+  readonly defaultValue: OptionValue;
   readonly describe: string;
 }
 
-export type OptionValues = Readonly<Record<string, string | number>>;
+export type OptionValue = string | number | readonly number[] | readonly string[];
+
+export type OptionValues = Readonly<Record<string, OptionValue>>;
 
 /** One exploration: a model, its properties, and where its results go. */
 export interface RunSpec {
@@ -31,6 +37,10 @@ export interface RunSpec {
   readonly properties: readonly Property[];
   /** Why a chart transition cannot be taken under these bounds, by transition id. */
   readonly untakenReasons?: Readonly<Record<string, string>>;
+  /** What the verdicts of this run assume (fairness, what the environment may choose), in words. */
+  readonly assumptions?: string;
+  /** The bounds of this run, as the reports print them. */
+  readonly bounds?: readonly BoundLine[];
 }
 
 export interface BoundLine {
@@ -39,13 +49,18 @@ export interface BoundLine {
   readonly reason: string;
 }
 
-/** A seeded fault: the runs that explore it, in order; the first that fails a property catches it. */
+/**
+ * A seeded fault on top of a base variant: the runs that explore it, in order, each beside the
+ * same run of the base. The first run whose verdicts differ from the base's catches it.
+ */
 export interface MutantRuns {
   readonly name: string;
   readonly fault: string;
+  /** The variant the fault is seeded into (its group name). */
+  readonly base: string;
   /** Bounds other than the defaults, and why; empty when the defaults show the fault. */
   readonly boundsNote: string;
-  readonly runs: readonly RunSpec[];
+  readonly runs: readonly { readonly fault: RunSpec; readonly base: RunSpec }[];
 }
 
 export interface Suite {

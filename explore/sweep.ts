@@ -13,19 +13,32 @@ export interface SweepRung {
   readonly run: RunSpec;
 }
 
+export interface SweepSection {
+  readonly name: string;
+  /** Whether every completed cell must be clean; a section that only reports (what a fault does) is not counted in the verdict. */
+  readonly expectClean: boolean;
+  readonly ladders: readonly { readonly row: string; readonly rungs: readonly SweepRung[] }[];
+}
+
+/** What a sweep found: its Markdown, and whether every cell expected clean was clean. */
+export interface SweepResult {
+  readonly markdown: string;
+  readonly clean: boolean;
+}
+
 export interface SweepPlan {
   readonly title: string;
   /** States per rung; a rung that reaches it is "over budget", never "verified". */
   readonly budget: number;
   /** Lines describing what every cell holds fixed. */
   readonly fixed: readonly string[];
-  readonly sections: readonly { readonly name: string; readonly ladders: readonly { readonly row: string; readonly rungs: readonly SweepRung[] }[] }[];
+  readonly sections: readonly SweepSection[];
   /** For each bug, candidate runs from the smallest up, with the property that shows the bug. */
   readonly minimal: readonly { readonly bug: string; readonly property: string; readonly candidates: readonly { readonly label: string; readonly run: RunSpec }[] }[];
 }
 
 export type CellResult =
-  | { readonly kind: 'clean'; readonly states: number; readonly unreached: readonly string[] }
+  | { readonly kind: 'clean'; readonly states: number; readonly unreached: readonly string[]; readonly notApplicable: readonly string[] }
   | { readonly kind: 'fail'; readonly states: number; readonly failing: readonly string[] }
   | { readonly kind: 'budget' }
   | { readonly kind: 'skipped' };
@@ -39,7 +52,8 @@ function runCell(run: RunSpec, budget: number): CellResult {
   const unreached = results
     .filter((r) => (r.kind === 'sometimes' && r.verdict === 'FAIL') || r.verdict === 'vacuous')
     .map((r) => (r.verdict === 'vacuous' ? `${r.name} (its premise never occurs)` : r.name));
-  return failing.length > 0 ? { kind: 'fail', states: exploration.stateCount, failing } : { kind: 'clean', states: exploration.stateCount, unreached };
+  const notApplicable = results.filter((r) => r.kind !== 'sometimes' && r.verdict === 'n/a').map((r) => `${r.name} (${r.note ?? 'n/a'})`);
+  return failing.length > 0 ? { kind: 'fail', states: exploration.stateCount, failing } : { kind: 'clean', states: exploration.stateCount, unreached, notApplicable };
 }
 
 function cellText(cell: CellResult, footnotes: Map<string, number>): string {
@@ -48,8 +62,13 @@ function cellText(cell: CellResult, footnotes: Map<string, number>): string {
     return `<sup>${footnotes.get(text)}</sup>`;
   };
   switch (cell.kind) {
-    case 'clean':
-      return `clean, ${cell.states}${cell.unreached.length ? note(`not reached at these bounds: ${cell.unreached.join('; ')}`) : ''}`;
+    case 'clean': {
+      const notes = [
+        ...(cell.unreached.length ? [`not reached at these bounds: ${cell.unreached.join('; ')}`] : []),
+        ...(cell.notApplicable.length ? [`not applicable here: ${cell.notApplicable.join('; ')}`] : []),
+      ];
+      return `clean, ${cell.states}${notes.map(note).join('')}`;
+    }
     case 'fail':
       return `**FAIL**, ${cell.states}${note(`fails: ${cell.failing.join('; ')}`)}`;
     case 'budget':
@@ -59,7 +78,7 @@ function cellText(cell: CellResult, footnotes: Map<string, number>): string {
   }
 }
 
-export function runSweep(plan: SweepPlan, progress: (line: string) => void): string {
+export function runSweep(plan: SweepPlan, progress: (line: string) => void): SweepResult {
   const footnotes = new Map<string, number>();
   const parts: string[] = [];
   let clean = 0;
@@ -67,15 +86,22 @@ export function runSweep(plan: SweepPlan, progress: (line: string) => void): str
   let overBudget = 0;
   let skipped = 0;
   let largest: { states: number; where: string } | null = null;
+  const reported: string[] = [];
   for (const section of plan.sections) {
     const columns = section.ladders[0]!.rungs.map((rung) => rung.column);
-    parts.push(`### ${section.name}`, '', `| | ${columns.join(' | ')} |`, `|---|${columns.map(() => '---').join('|')}|`);
+    const heading = section.expectClean ? `### ${section.name}` : `### ${section.name} (reported, not counted)`;
+    parts.push(heading, '', `| | ${columns.join(' | ')} |`, `|---|${columns.map(() => '---').join('|')}|`);
     for (const ladder of section.ladders) {
       const cells: CellResult[] = [];
       let stop = false;
       for (const rung of ladder.rungs) {
         const cell: CellResult = stop ? { kind: 'skipped' } : runCell(rung.run, plan.budget);
         if (cell.kind === 'budget') stop = true;
+        cells.push(cell);
+        if (!section.expectClean) {
+          if (cell.kind === 'fail') reported.push(`${section.name}, ${ladder.row}, ${rung.column}: ${cell.failing.join('; ')}`);
+          continue;
+        }
         if (cell.kind === 'clean') {
           clean++;
           if (largest === null || cell.states > largest.states) largest = { states: cell.states, where: `${section.name}, ${ladder.row}, ${rung.column}` };
@@ -83,7 +109,6 @@ export function runSweep(plan: SweepPlan, progress: (line: string) => void): str
         if (cell.kind === 'fail') failed++;
         if (cell.kind === 'budget') overBudget++;
         if (cell.kind === 'skipped') skipped++;
-        cells.push(cell);
       }
       parts.push(`| ${ladder.row} | ${cells.map((cell) => cellText(cell, footnotes)).join(' | ')} |`);
       progress(`${section.name} · ${ladder.row}: ${cells.map((c) => c.kind).join(' ')}`);
@@ -106,7 +131,7 @@ export function runSweep(plan: SweepPlan, progress: (line: string) => void): str
     progress(`smallest bounds for ${search.bug}: ${found ? 'found' : 'not found'}`);
   }
 
-  return [
+  const markdown = [
     '<!-- Generated by `npm run sweep`. Do not edit. -->',
     `# ${plan.title}`,
     '',
@@ -119,6 +144,7 @@ export function runSweep(plan: SweepPlan, progress: (line: string) => void): str
     '',
     ...minimal,
     '',
+    ...(reported.length > 0 ? ['## What the channel faults do to patched', '', ...reported.map((line) => `- ${line}`), ''] : []),
     '## Every cell',
     '',
     'Each cell: the verdict over every safety and liveness property, and the number of distinct states. "Clean" means every one of them passes; a footnote lists the reachability (`sometimes`) checks that these bounds cannot reach (no loss, say), so that a clean cell is never taken for more than it is.',
@@ -127,4 +153,5 @@ export function runSweep(plan: SweepPlan, progress: (line: string) => void): str
     ...[...footnotes].map(([text, n]) => `<sup>${n}</sup> ${text}  `),
     '',
   ].join('\n');
+  return { markdown, clean: failed === 0 };
 }

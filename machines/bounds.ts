@@ -1,5 +1,6 @@
 // The bounds of an exploration, in one place, each with its reason. Every report prints them.
 
+import type { ChannelFault } from './channel.machine';
 import type { DialogueMode } from './pdu';
 
 export interface Bounds {
@@ -10,12 +11,15 @@ export interface Bounds {
   readonly recoveryAttempts: number;
   readonly proposedCheckpointSize: number;
   readonly proposedWindowSize: number;
-  readonly acceptorCheckpointLimit: number;
-  readonly acceptorWindowLimit: number;
+  /** The acceptor's local checkpoint limit on one connection: one of these, chosen per connection. */
+  readonly acceptorCheckpointLimits: readonly number[];
+  /** The acceptor's local window limit on one connection: one of these, chosen per connection. */
+  readonly acceptorWindowLimits: readonly number[];
   readonly messageSize: number;
-  readonly recoveryAnswerCheckpointSizes: readonly number[];
-  readonly recoveryAnswerWindowSizes: readonly number[];
   readonly capacity: number;
+  /** Single-PDU faults of the channel (none by default). */
+  readonly faults: readonly ChannelFault[];
+  readonly maxFaults: number;
 }
 
 export const defaultBounds: Bounds = {
@@ -26,28 +30,29 @@ export const defaultBounds: Bounds = {
   recoveryAttempts: 2,
   proposedCheckpointSize: 2,
   proposedWindowSize: 2,
-  acceptorCheckpointLimit: 1,
-  acceptorWindowLimit: 2,
+  acceptorCheckpointLimits: [1, 2],
+  acceptorWindowLimits: [2],
   messageSize: 2,
-  recoveryAnswerCheckpointSizes: [0, 1, 2],
-  recoveryAnswerWindowSizes: [1, 2],
   capacity: 16,
+  faults: [],
+  maxFaults: 1,
 };
 
 export const boundReasons: Record<keyof Bounds, string> = {
   messagesFromA: 'two messages from A: one to be interrupted, one queued behind it',
-  messagesFromB: 'one message from B (two-way alternate only) makes B ask for the Turn',
+  messagesFromB: 'one message from B (two-way alternate only) makes B ask for the Turn, and makes B a sender that may recover',
   losses: 'one loss is enough for both KB bugs; more grow the space without new behaviour at these sizes',
   threshold: 'above the message count, so the Turn bug shows as a deadlock (at or below it, the threshold association hides it)',
-  recoveryAttempts: 'two attempts show a retry, and running out of them',
-  proposedCheckpointSize: 'A proposes 2 KB, so the acceptor has a smaller size to choose',
-  proposedWindowSize: 'A proposes window 2',
-  acceptorCheckpointLimit: 'B lowers the checkpoint size to 1 KB: negotiation changes something, and a message has 2 checkpoints',
-  acceptorWindowLimit: 'B keeps window 2: two segments may be unconfirmed at once',
+  recoveryAttempts: 'two attempts show a retry, and running out of them; at least the losses, so every loss can be recovered',
+  proposedCheckpointSize: 'both MTAs propose 2 KB in every connect, so an acceptor has a smaller size to answer',
+  proposedWindowSize: 'both MTAs propose window 2',
+  acceptorCheckpointLimits:
+    'the acceptor\'s limit on one connection (ISODE rt2ssrespond.c: its session SSDU size ÷ 1024, which the connection decides) is 1 or 2 KB, chosen per connection: it lowers the 2 KB proposal on one connection and not on another',
+  acceptorWindowLimits: 'the acceptor keeps window 2 on every connection: two segments may be unconfirmed at once',
   messageSize: '2 KB messages: 2 segments at 1 KB, one at 2 KB',
-  recoveryAnswerCheckpointSizes: 'every checkpoint size up to the proposal that an unpatched acceptor may answer a recovery with',
-  recoveryAnswerWindowSizes: 'every window up to the proposal that an unpatched acceptor may answer a recovery with',
   capacity: 'room for the rest of a resumed message plus the whole next one (the sender starts it as soon as a completed resume is reported); reaching it is reported as a modelling error',
+  faults: 'no single-PDU faults: RTSE assumes a connection that delivers in order until it is lost',
+  maxFaults: 'at most one single-PDU fault in a run, when faults are on',
 };
 
 export const dialogueModes: readonly DialogueMode[] = ['monologue', 'twa'];
@@ -56,4 +61,14 @@ export const dialogueModes: readonly DialogueMode[] = ['monologue', 'twa'];
 export function messagesFrom(side: 'A' | 'B', mode: DialogueMode, bounds: Bounds): number {
   if (side === 'A') return bounds.messagesFromA;
   return mode === 'twa' ? bounds.messagesFromB : 0;
+}
+
+/** Whether every loss can be recovered: at most as many losses as recovery attempts. */
+export function everyLossRecoverable(bounds: Bounds): boolean {
+  return bounds.losses <= bounds.recoveryAttempts;
+}
+
+/** Whether the threshold association can open: only the initiator opens it, when its queue reaches T. */
+export function thresholdReachable(bounds: Bounds): boolean {
+  return bounds.threshold <= bounds.messagesFromA;
 }

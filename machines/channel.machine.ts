@@ -1,17 +1,23 @@
-// The connection between the two MTAs: up (connection number `epoch`) or down, one bounded
+// The connection between the two MTAs: up or down, one bounded
 // FIFO per direction, and connection loss.
 //
 // A loss drops everything in flight and each side learns of it at its own time (a pending
-// loss notice, delivered before anything newer). Until a side learns, what it sends is lost.
-// Deliveries and the loss interleave freely, so any prefix of what was in flight may have
-// arrived first.
+// loss notice, delivered before anything newer, but for a connect: see below). Until a side
+// learns, what it sends is lost. Deliveries and the loss interleave freely, so any prefix of
+// what was in flight may have arrived first.
 //
-// Instead of tagging each PDU with its epoch and discarding stale ones on arrival, the channel
-// drops a PDU at the source when its sender is not on the current connection, and drops what
-// was in flight to the initiator when it connects anew. Both give the same behaviour; this one
-// keeps no epoch in the queues.
+// Either MTA may connect (the association initiator opens, whichever MTA recovers sends the
+// recovering connect). A connect starts a new connection: the side that sent it joins at once,
+// the other side when the connect reaches it. A connect may reach a side that has not yet
+// seen the loss of its old connection (half-open); it then joins the new connection and is
+// never told of the old one's loss [A]. Of two connects that cross, the later one wins [A].
+//
+// Instead of numbering connections and discarding stale PDUs on arrival, the channel keeps
+// only whether each side is on the current connection: it drops a PDU at the source when its
+// sender is not, and drops what was in flight to a side when it connects anew. Both give the
+// same behaviour; this one keeps no ever-growing connection number in the state.
 
-import { and, assign, emit, not, setup } from 'xstate';
+import { and, assign, emit, setup } from 'xstate';
 import type { Pdu } from './pdu';
 
 export type Side = 'A' | 'B';
@@ -21,27 +27,38 @@ export interface ChannelInput {
   readonly capacity: number;
   /** How many connection losses may happen in a run. */
   readonly maxLosses: number;
-  /** Optional faults, off by default: lose, duplicate or swap single PDUs. */
-  readonly singlePduLoss?: boolean;
-  readonly duplication?: boolean;
-  readonly reordering?: boolean;
+  /** Optional single-PDU faults, off by default: lose (drop), duplicate or swap (reorder) one PDU in flight. */
+  readonly faults?: readonly ChannelFault[];
+  /** How many single-PDU faults may happen in a run (default 1). */
+  readonly maxFaults?: number;
+}
+
+export const channelFaults = ['drop', 'duplicate', 'reorder'] as const;
+export type ChannelFault = (typeof channelFaults)[number];
+
+export interface ChannelConfig {
+  readonly capacity: number;
+  readonly maxLosses: number;
+  readonly faults: readonly ChannelFault[];
+  readonly maxFaults: number;
 }
 
 export interface ChannelContext {
-  readonly config: Required<ChannelInput>;
-  /** Number of the current (or last) connection; 0 before the first connect. */
-  readonly epoch: number;
-  /** The connection each side is on: a side joins one by connecting (A) or receiving RTORQ (B). */
-  readonly epochOf: { readonly A: number; readonly B: number };
+  readonly config: ChannelConfig;
+  /** Whether each side is on the current (or last) connection: it joins by sending a connect or receiving one. */
+  readonly joined: { readonly A: boolean; readonly B: boolean };
   readonly toA: readonly Pdu[];
   readonly toB: readonly Pdu[];
   /** A side that has not yet learned of a loss of the connection it was on. */
   readonly lossNoticePending: { readonly A: boolean; readonly B: boolean };
   readonly losses: number;
+  /** Single-PDU faults so far. */
+  readonly faults: number;
 }
 
 export type ChannelEvent =
   | { type: 'mta.send'; from: Side; pdu: Pdu }
+  | { type: 'mta.disconnect'; from: Side }
   | { type: 'net.deliver'; to: Side }
   | { type: 'net.notice'; to: Side }
   | { type: 'net.lose' }
@@ -61,7 +78,7 @@ function queueKey(to: Side): 'toA' | 'toB' {
 
 function targetOf(event: ChannelEvent): Side {
   if ('to' in event) return event.to;
-  if (event.type === 'mta.send') return peerOf(event.from);
+  if (event.type === 'mta.send' || event.type === 'mta.disconnect') return peerOf(event.from);
   throw new Error(`channel: ${event.type} has no target side`);
 }
 
@@ -69,30 +86,27 @@ function queueFor(context: ChannelContext, to: Side): readonly Pdu[] {
   return context[queueKey(to)];
 }
 
-export function validateChannelInput(input: unknown): Required<ChannelInput> {
+export function validateChannelInput(input: unknown): ChannelConfig {
   if (typeof input !== 'object' || input === null) {
     throw new Error(`channel input: expected an object with capacity and maxLosses (got ${JSON.stringify(input)})`);
   }
   const record = input as Record<string, unknown>;
-  for (const field of ['capacity', 'maxLosses'] as const) {
-    const value = record[field];
-    const min = field === 'capacity' ? 1 : 0;
+  const integer = (field: 'capacity' | 'maxLosses' | 'maxFaults', min: number, fallback?: number): number => {
+    const value = record[field] ?? fallback;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
       throw new Error(`channel input: ${field} must be an integer >= ${min} (got ${JSON.stringify(value)})`);
     }
-  }
-  for (const field of ['singlePduLoss', 'duplication', 'reordering'] as const) {
-    const value = record[field];
-    if (value !== undefined && typeof value !== 'boolean') {
-      throw new Error(`channel input: ${field} must be true or false (got ${JSON.stringify(value)})`);
-    }
+    return value;
+  };
+  const faults = record.faults ?? [];
+  if (!Array.isArray(faults) || faults.some((fault) => !(channelFaults as readonly unknown[]).includes(fault)) || new Set(faults).size !== faults.length) {
+    throw new Error(`channel input: faults must be a list of distinct ${channelFaults.join(' | ')} (got ${JSON.stringify(faults)})`);
   }
   return {
-    capacity: record.capacity as number,
-    maxLosses: record.maxLosses as number,
-    singlePduLoss: (record.singlePduLoss as boolean | undefined) ?? false,
-    duplication: (record.duplication as boolean | undefined) ?? false,
-    reordering: (record.reordering as boolean | undefined) ?? false,
+    capacity: integer('capacity', 1),
+    maxLosses: integer('maxLosses', 0),
+    faults: channelFaults.filter((fault) => faults.includes(fault)),
+    maxFaults: integer('maxFaults', 0, 1),
   };
 }
 
@@ -105,37 +119,70 @@ export const channelMachine = setup({
   },
   guards: {
     isConnectRequest: ({ event }) => event.type === 'mta.send' && event.pdu.kind === 'RTORQ',
-    /** RTORJ and RTAB end the connection once they are sent. */
-    isReleasingPdu: ({ event }) => event.type === 'mta.send' && (event.pdu.kind === 'RTORJ' || event.pdu.kind === 'RTAB'),
-    isSenderOnCurrentConnection: ({ context, event }) => event.type === 'mta.send' && context.epochOf[event.from] === context.epoch,
+    /** RTORJ (the session REFUSE) ends the connection once it is sent. */
+    isReleasingPdu: ({ event }) => event.type === 'mta.send' && event.pdu.kind === 'RTORJ',
+    isSenderOnCurrentConnection: ({ context, event }) =>
+      (event.type === 'mta.send' || event.type === 'mta.disconnect') && context.joined[event.from],
+    /** A side learns of a loss before anything newer reaches it, but for a connect (half-open). */
+    isDeliverable: ({ context, event }) => {
+      const to = targetOf(event);
+      const head = queueFor(context, to)[0];
+      return head !== undefined && (!context.lossNoticePending[to] || head.kind === 'RTORQ');
+    },
     hasRoom: ({ context, event }) => queueFor(context, targetOf(event)).length < context.config.capacity,
     hasPduFor: ({ context, event }) => queueFor(context, targetOf(event)).length > 0,
     hasTwoPdusFor: ({ context, event }) => queueFor(context, targetOf(event)).length > 1,
     isLossNoticePending: ({ context, event }) => context.lossNoticePending[targetOf(event)],
     hasLossBudget: ({ context }) => context.losses < context.config.maxLosses,
-    isSinglePduLossOn: ({ context }) => context.config.singlePduLoss,
-    isDuplicationOn: ({ context }) => context.config.duplication,
-    isReorderingOn: ({ context }) => context.config.reordering,
+    isDropOn: ({ context }) => context.config.faults.includes('drop') && context.faults < context.config.maxFaults,
+    isDuplicationOn: ({ context }) => context.config.faults.includes('duplicate') && context.faults < context.config.maxFaults,
+    isReorderingOn: ({ context }) => context.config.faults.includes('reorder') && context.faults < context.config.maxFaults,
+    mayDrop: and(['isDropOn', 'hasPduFor']),
+    mayDuplicate: and(['isDuplicationOn', 'hasPduFor', 'hasRoom']),
+    mayReorder: and(['isReorderingOn', 'hasTwoPdusFor']),
+    maySendReleasing: and(['isSenderOnCurrentConnection', 'isReleasingPdu', 'hasRoom']),
+    maySend: and(['isSenderOnCurrentConnection', 'hasRoom']),
   },
   actions: {
-    openConnection: assign(({ context }) => ({
-      epoch: context.epoch + 1,
-      epochOf: { ...context.epochOf, A: context.epoch + 1 },
-      toA: [],
-    })),
+    /**
+     * The sender of a connect joins the new connection. When two connects cross (this one
+     * replaces a live connection whose own connect has not reached this side yet), the other
+     * side's connect is dropped but that side stays on the new connection: it learns of it
+     * from this connect, or of its loss.
+     */
+    openConnection: assign(({ context, event }, params: { replacing: boolean }) => {
+      if (event.type !== 'mta.send') return {};
+      const from = event.from;
+      const other = peerOf(from);
+      const crossing = params.replacing && context.joined[other] && !context.joined[from];
+      return {
+        joined: { [from]: true, [other]: crossing } as ChannelContext['joined'],
+        [queueKey(from)]: [],
+        lossNoticePending: { ...context.lossNoticePending, [from]: false },
+      };
+    }),
     enqueue: assign(({ context, event }) => {
       if (event.type !== 'mta.send') return {};
       const key = queueKey(peerOf(event.from));
       return { [key]: [...context[key], event.pdu] };
     }),
     dropInFlightToSender: assign(({ event }) => (event.type === 'mta.send' ? { [queueKey(event.from)]: [] } : {})),
+    releaseConnection: assign(({ context, event }) => {
+      const peer = targetOf(event);
+      return {
+        toA: [],
+        toB: [],
+        lossNoticePending: { ...context.lossNoticePending, [peer]: context.lossNoticePending[peer] || context.joined[peer] },
+      };
+    }),
+    countFault: assign({ faults: ({ context }) => context.faults + 1 }),
     loseEverythingInFlight: assign(({ context }) => ({
       toA: [],
       toB: [],
       losses: context.losses + 1,
       lossNoticePending: {
-        A: context.lossNoticePending.A || context.epochOf.A === context.epoch,
-        B: context.lossNoticePending.B || context.epochOf.B === context.epoch,
+        A: context.lossNoticePending.A || context.joined.A,
+        B: context.lossNoticePending.B || context.joined.B,
       },
     })),
     clearLossNotice: assign(({ context, event }) => ({
@@ -149,7 +196,8 @@ export const channelMachine = setup({
     joinConnectionOnConnectRequest: assign(({ context, event }) => {
       const to = targetOf(event);
       const head = queueFor(context, to)[0];
-      return head?.kind === 'RTORQ' ? { epochOf: { ...context.epochOf, [to]: context.epoch } } : {};
+      if (head?.kind !== 'RTORQ') return {};
+      return { joined: { ...context.joined, [to]: true }, lossNoticePending: { ...context.lossNoticePending, [to]: false } };
     }),
     removeHead: assign(({ context, event }) => {
       const key = queueKey(targetOf(event));
@@ -171,19 +219,19 @@ export const channelMachine = setup({
   initial: 'down',
   context: ({ input }) => ({
     config: validateChannelInput(input),
-    epoch: 0,
-    epochOf: { A: 0, B: 0 },
+    joined: { A: false, B: false },
     toA: [],
     toB: [],
     lossNoticePending: { A: false, B: false },
     losses: 0,
+    faults: 0,
   }),
   on: {
     'net.deliver': {
-      // A side learns of a loss before anything sent on a newer connection reaches it.
-      guard: and(['hasPduFor', not('isLossNoticePending')]),
+      guard: 'isDeliverable',
       actions: ['joinConnectionOnConnectRequest', 'deliverHead', 'removeHead'],
-      description: '[A] FIFO per direction: the oldest PDU in flight arrives; deliveries interleave freely with everything else.',
+      description:
+        '[A] FIFO per direction: the oldest PDU in flight arrives; deliveries interleave freely with everything else. A connect may arrive before its receiver saw its old connection lost (half-open): it joins the new one.',
     },
     'net.notice': {
       guard: 'isLossNoticePending',
@@ -197,8 +245,8 @@ export const channelMachine = setup({
         'mta.send': {
           guard: 'isConnectRequest',
           target: 'up',
-          actions: ['openConnection', 'enqueue'],
-          description: '[S] X.410-mode RTSE: RTORQ travels in the session CONNECT SPDU, on a new connection.',
+          actions: [{ type: 'openConnection', params: { replacing: false } }, 'enqueue'],
+          description: '[S] ISODE rtsap: in X.410-1984 mode RTORQ travels in the session CONNECT SPDU, on a new connection.',
         },
         // Anything else sent while there is no connection is lost.
       },
@@ -210,19 +258,19 @@ export const channelMachine = setup({
             guard: 'isConnectRequest',
             target: 'up',
             reenter: true,
-            actions: ['openConnection', 'enqueue'],
+            actions: [{ type: 'openConnection', params: { replacing: true } }, 'enqueue'],
             description:
-              '[A] a new connect replaces the current connection (the threshold association abandons the stuck one); what was in flight to the initiator on the old one is gone.',
+              '[A] a new connect replaces the current connection (the threshold association abandons the stuck one; of two crossing connects the later one wins, and the side whose connect was dropped stays on the new connection); what was in flight to its sender on the old one is gone.',
           },
           {
-            guard: and(['isSenderOnCurrentConnection', 'isReleasingPdu', 'hasRoom']),
+            guard: 'maySendReleasing',
             target: 'down',
             actions: ['enqueue', 'dropInFlightToSender'],
             description:
-              '[S] X.410-mode RTSE: RTORJ (session REFUSE) and RTAB end the connection. [A] the last PDU still arrives; what was in flight to its sender is gone.',
+              '[S] ISODE rtsap: in X.410-1984 mode RTORJ travels in the session REFUSE SPDU, which ends the connection. [A] it still arrives; what was in flight to its sender is gone.',
           },
           {
-            guard: and(['isSenderOnCurrentConnection', 'hasRoom']),
+            guard: 'maySend',
             actions: 'enqueue',
             description: '[A] a PDU sent on the current connection joins the FIFO toward the peer.',
           },
@@ -234,26 +282,33 @@ export const channelMachine = setup({
           // Otherwise the sender is not on the current connection (it has not yet learned of a
           // loss, or the initiator has connected anew): what it sends is lost.
         ],
+        'mta.disconnect': {
+          guard: 'isSenderOnCurrentConnection',
+          target: 'down',
+          actions: 'releaseConnection',
+          description:
+            '[A] an MTA releases the connection without an abort (it refuses a changed recovery answer): everything in flight is gone and the peer learns of it as of a loss; not counted as a loss.',
+        },
         'net.lose': {
           guard: 'hasLossBudget',
           target: 'down',
           actions: 'loseEverythingInFlight',
-          description: '[S] KB Q166594, Q187929: the connection is lost; everything in flight is dropped.',
+          description: '[S] KB Q166594, Q187929: the connection is lost; [A] everything in flight is dropped.',
         },
         'net.drop': {
-          guard: and(['isSinglePduLossOn', 'hasPduFor']),
-          actions: 'removeHead',
-          description: '[A] optional fault mode: a single PDU is lost.',
+          guard: 'mayDrop',
+          actions: ['removeHead', 'countFault'],
+          description: '[A] optional fault (--faults drop): a single PDU is lost on a connection that stays up.',
         },
         'net.duplicate': {
-          guard: and(['isDuplicationOn', 'hasPduFor', 'hasRoom']),
-          actions: 'duplicateHead',
-          description: '[A] optional fault mode: a single PDU arrives twice.',
+          guard: 'mayDuplicate',
+          actions: ['duplicateHead', 'countFault'],
+          description: '[A] optional fault (--faults duplicate): a single PDU arrives twice.',
         },
         'net.reorder': {
-          guard: and(['isReorderingOn', 'hasTwoPdusFor']),
-          actions: 'swapFirstTwo',
-          description: '[A] optional fault mode: two PDUs in flight swap places.',
+          guard: 'mayReorder',
+          actions: ['swapFirstTwo', 'countFault'],
+          description: '[A] optional fault (--faults reorder): two PDUs in flight swap places.',
         },
       },
     },

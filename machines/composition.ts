@@ -37,11 +37,18 @@ export interface CompositionOptions {
   readonly bounds: Bounds;
 }
 
+/** Both MTAs are configured alike: each proposes the same sizes in every connect it sends. */
 export function systemConfigFor(variant: VariantName, mode: DialogueMode, bounds: Bounds): SystemConfig {
-  const common = { dialogueMode: mode, messageThreshold: bounds.threshold, recoveryAttempts: bounds.recoveryAttempts, messageSize: bounds.messageSize };
-  const a: MtaConfig = { ...common, checkpointSize: bounds.proposedCheckpointSize, windowSize: bounds.proposedWindowSize };
-  const b: MtaConfig = { ...common, checkpointSize: bounds.acceptorCheckpointLimit, windowSize: bounds.acceptorWindowLimit };
-  return { variant, a, b, channel: { capacity: bounds.capacity, maxLosses: bounds.losses } };
+  const config: MtaConfig = {
+    dialogueMode: mode,
+    messageThreshold: bounds.threshold,
+    recoveryAttempts: bounds.recoveryAttempts,
+    messageSize: bounds.messageSize,
+    checkpointSize: bounds.proposedCheckpointSize,
+    windowSize: bounds.proposedWindowSize,
+  };
+  const channel = { capacity: bounds.capacity, maxLosses: bounds.losses, faults: bounds.faults, maxFaults: bounds.maxFaults };
+  return { variant, a: config, b: config, channel };
 }
 
 export const mtaOf = (view: StateView, side: 'A' | 'B') => view[side] as MtaSnapshot;
@@ -61,54 +68,75 @@ export function everyEnvironmentStep(bounds: Bounds): EnvironmentStep<Environmen
     steps.push(stepFor({ type: 'net.notice', to: side }, `${side} notices the loss`, 'protocol'));
     steps.push(stepFor({ type: 'timer.recovery', at: side }, `recovery timeout at ${side}`, 'protocol'));
     steps.push(stepFor({ type: 'queue.threshold', at: side }, `threshold at ${side}`, 'workaround'));
-    for (const checkpointSize of bounds.recoveryAnswerCheckpointSizes) {
-      for (const windowSize of bounds.recoveryAnswerWindowSizes) {
-        const event: EnvironmentEvent = { type: 'local.answer', at: side, checkpointSize, windowSize };
-        steps.push(stepFor(event, `${side} answers ckpt ${checkpointSize} win ${windowSize}`, 'protocol', `${side} answers`));
+    for (const checkpointSize of bounds.acceptorCheckpointLimits) {
+      for (const windowSize of bounds.acceptorWindowLimits) {
+        const event: EnvironmentEvent = { type: 'local.limit', at: side, checkpointSize, windowSize };
+        steps.push(stepFor(event, `${side} answers, limit ckpt ${checkpointSize} win ${windowSize}`, 'protocol', `${side} answers`));
       }
+    }
+    for (const fault of bounds.faults) {
+      const type = `net.${fault}` as const;
+      steps.push(stepFor({ type, to: side }, `${fault} a PDU to ${side}`, 'fault'));
     }
   }
   steps.push(stepFor({ type: 'net.lose' }, 'connection lost', 'fault'));
   return steps;
 }
 
-/** The one actor whose state decides whether an environment step is worth trying. */
-export function decidedBy(payload: EnvironmentEvent): ActorName {
-  return 'at' in payload ? payload.at : 'channel';
-}
+const otherSide = (side: 'A' | 'B') => (side === 'A' ? 'B' : 'A');
 
 /**
- * Whether a step is worth trying, judged by the snapshot of the actor that decides it: the
- * steps the machines would certainly ignore are left out. A test checks on every reachable
- * state of a small bound that the left-out steps change nothing.
+ * The actors whose state decides whether an environment step is offered: it is offered when
+ * each of them offers it. The recovery timer needs both MTAs: it fires only when this side
+ * waits and the other is not recovering, answering or still on the old connection.
  */
-export function isOffered(payload: EnvironmentEvent, snapshot: AnyMachineSnapshot, mode: DialogueMode, bounds: Bounds): boolean {
+export function decidedBy(payload: EnvironmentEvent): ActorName[] {
+  if (payload.type === 'timer.recovery') return [payload.at, otherSide(payload.at)];
+  return ['at' in payload ? payload.at : 'channel'];
+}
+
+/** Phases of the other MTA in which a recovery is in progress or can still start. */
+const recoveryStillPossibleIn = new Set(['open', 'recovering', 'answering']);
+
+/**
+ * Whether `actor` (one of decidedBy(payload)) lets the step be tried: the steps the machines
+ * would certainly ignore are left out, and the timers wait for every recovery that can still
+ * succeed ([A] timers are long compared with a recovery over a working connection). A test
+ * checks on every reachable state of a small bound that the left-out steps change nothing but
+ * a timer.
+ */
+export function isOffered(payload: EnvironmentEvent, actor: ActorName, snapshot: AnyMachineSnapshot, mode: DialogueMode, bounds: Bounds): boolean {
   switch (payload.type) {
     case 'user.submit':
       return (snapshot as MtaSnapshot).context.submitted < messagesFrom(payload.at, mode, bounds);
-    case 'local.answer':
-      return phaseOf(snapshot as MtaSnapshot) === 'answeringRecovery';
+    case 'local.limit':
+      return phaseOf(snapshot as MtaSnapshot) === 'answering';
     case 'timer.recovery':
-      return phaseOf(snapshot as MtaSnapshot) === 'recoveryFailed';
+      return actor === payload.at
+        ? phaseOf(snapshot as MtaSnapshot) === 'awaitingRecovery'
+        : !recoveryStillPossibleIn.has(phaseOf(snapshot as MtaSnapshot));
     case 'queue.threshold':
       return queueLengthOf(snapshot as MtaSnapshot) >= bounds.threshold;
   }
   const channel = snapshot as ChannelSnapshot;
+  const queue = 'to' in payload ? (payload.to === 'A' ? channel.context.toA : channel.context.toB) : [];
   switch (payload.type) {
     case 'net.deliver':
-      return (payload.to === 'A' ? channel.context.toA : channel.context.toB).length > 0 && !channel.context.lossNoticePending[payload.to];
+      return queue.length > 0 && (!channel.context.lossNoticePending[payload.to] || queue[0]!.kind === 'RTORQ');
     case 'net.notice':
       return channel.context.lossNoticePending[payload.to];
     case 'net.lose':
       return channel.context.losses < bounds.losses && channel.value === 'up';
-    default:
-      return false;
+    case 'net.drop':
+    case 'net.duplicate':
+    case 'net.reorder':
+      return channel.value === 'up' && channel.context.faults < bounds.maxFaults && queue.length >= (payload.type === 'net.reorder' ? 2 : 1);
   }
 }
 
-/** The steps worth trying in a state: `everyEnvironmentStep` filtered by `isOffered`. */
+/** The steps worth trying in a state: `everyEnvironmentStep` filtered by `isOffered` of every deciding actor. */
 export function enabledEnvironmentSteps(all: readonly EnvironmentStep<EnvironmentEvent>[], mode: DialogueMode, bounds: Bounds, view: StateView) {
-  return all.filter(({ payload }) => isOffered(payload, view[decidedBy(payload)]!, mode, bounds));
+  return all.filter(({ payload }) => decidedBy(payload).every((actor) => isOffered(payload, actor, view[actor]!, mode, bounds)));
 }
 
 function withoutConfig(snapshot: AnyMachineSnapshot): unknown {
@@ -121,10 +149,15 @@ const turnInWords = { holding: 'holding the Turn', notHolding: 'not holding', as
 function describeMta(snapshot: MtaSnapshot): string {
   const context: MtaContext = snapshot.context;
   const parts = [phaseOf(snapshot), turnInWords[turnOf(snapshot)]];
+  if (context.agreed !== null) {
+    const { agreed, original } = context;
+    const sizes = `ckpt ${agreed.checkpointSize} KB win ${agreed.windowSize}`;
+    parts.push(original !== null && (original.checkpointSize !== agreed.checkpointSize || original.windowSize !== agreed.windowSize) ? `${sizes} (originally ckpt ${original.checkpointSize} KB win ${original.windowSize})` : sizes);
+  }
   const out = context.outgoing;
-  if (out) parts.push(`sending msg ${out.activity} (${out.segmentsSent} sent, ckpt ${out.lastConfirmedSerial} confirmed)`);
+  if (out) parts.push(`sending msg ${out.activity} (${out.segmentsSent} segments sent, checkpoint ${out.lastConfirmedSerial} confirmed)`);
   const incoming = context.incoming;
-  if (incoming) parts.push(`receiving msg ${incoming.activity} (${incoming.segmentsHeld} held, ckpt ${incoming.lastConfirmedSerial})`);
+  if (incoming) parts.push(`receiving msg ${incoming.activity} (${incoming.kbHeld} KB held, checkpoint ${incoming.lastConfirmedSerial})`);
   parts.push(`queue ${queueLengthOf(snapshot)}`);
   if (context.delivered.length > 0) parts.push(`delivered ${context.delivered.join(',')}`);
   return parts.join(' · ');
@@ -134,7 +167,7 @@ function describeChannel(snapshot: AnyMachineSnapshot & { context: ChannelContex
   const { context } = snapshot;
   const queue = (pdus: readonly Pdu[]) => (pdus.length === 0 ? '∅' : pdus.map((pdu) => pdu.kind).join(' '));
   const notices = (['A', 'B'] as const).filter((side) => context.lossNoticePending[side]);
-  const connection = snapshot.value === 'up' ? `up #${context.epoch}` : String(snapshot.value);
+  const connection = String(snapshot.value);
   return `${connection} · to B: ${queue(context.toB)} · to A: ${queue(context.toA)}${notices.length ? ` · loss not yet seen by ${notices.join(',')}` : ''}`;
 }
 
@@ -154,7 +187,7 @@ export function composeSystem(options: CompositionOptions): ComposedModel<Enviro
     factoredEnvironment: {
       steps: allSteps,
       decidedBy: ({ payload }) => decidedBy(payload),
-      offers: ({ payload }, snapshot) => isOffered(payload, snapshot, mode, bounds),
+      offers: ({ payload }, actor, snapshot) => isOffered(payload, actor as ActorName, snapshot, mode, bounds),
     },
     isValidEndState: (view) => queueLengthOf(mtaOf(view, 'A')) === 0 && queueLengthOf(mtaOf(view, 'B')) === 0,
     keyOf: (_, snapshot) => withoutConfig(snapshot),
@@ -169,6 +202,7 @@ export function composeSystem(options: CompositionOptions): ComposedModel<Enviro
     labelEvent(event: EventObject) {
       if ('pdu' in event) return describePdu((event as { pdu: Pdu }).pdu);
       if (event.type === 'net.lost') return 'loss noticed';
+      if (event.type === 'disconnect' || event.type === 'mta.disconnect') return 'disconnect';
       return event.type;
     },
     describeActor(actor, snapshot) {

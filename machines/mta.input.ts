@@ -7,17 +7,24 @@ import type { DialogueMode } from './pdu';
 export type Role = 'initiator' | 'responder';
 
 export interface MtaInput {
-  /** The association initiator opens and recovers associations; the responder accepts them. */
+  /**
+   * The association initiator opens every new association; the responder accepts them. Who
+   * recovers a lost association is decided per association (the MTA with mail to send), not here.
+   */
   readonly role: Role;
-  /** Initiator: the checkpoint size it proposes (KB). Responder: the largest it accepts. 0 = no checkpointing. */
+  /**
+   * The checkpoint size (KB) this MTA proposes in every connect it sends, fresh or recovering;
+   * 0 lets the acceptor choose (ISODE answers its own size). What it accepts as an acceptor is
+   * computed per connection from its local limit; an agreed 0 means no checkpointing.
+   */
   readonly checkpointSize: number;
-  /** Initiator: the window it proposes. Responder: the largest it accepts. */
+  /** The window this MTA proposes in every connect it sends. */
   readonly windowSize: number;
-  /** Initiator: the mode it proposes. Responder: the only mode it accepts. */
+  /** The mode this MTA proposes, and the only mode it accepts. */
   readonly dialogueMode: DialogueMode;
   /** Queued messages at which the initiator opens a new association (Exchange default 50). */
   readonly messageThreshold: number;
-  /** Recovery connects the initiator tries before it waits for the recovery timeout. */
+  /** Recovery connects this MTA tries after a loss before it waits for the recovery timeout. */
   readonly recoveryAttempts: number;
   /** Size of each message this MTA sends, in KB: it is cut into segments of the agreed checkpoint size. */
   readonly messageSize: number;

@@ -1,29 +1,36 @@
 // One X.400 MTA's RTSE + session protocol machine. The same chart serves both MTAs; the
-// role (association initiator or responder) and the configuration come in by `input`.
+// association role (who opens new associations) and the configuration come in by `input`.
 //
 // Four parallel regions, each one idea:
-//   association  idle → opening/answering → open → recovering / awaitingRecovery → ...
+//   association  idle → opening / answering → open → recovering / awaitingRecovery → ...
 //   turn         who this MTA believes holds the Turn (the session tokens)
 //   sending      the outgoing activity: one P1 message = one session activity
 //   receiving    the incoming activity and the messages delivered here
 //
 // Where the 4.0/5.0 MTA goes wrong is two guards, substituted in variants.ts:
-//   isTurnRederivedOnRecovery    (KB Q166594) in the turn region's reaction to a recovery
-//   isAcceptableRecoveryAnswer   (KB Q187929) in association.answeringRecovery
+//   isTurnRederivedOnRecovery           (KB Q166594) in the turn region's reaction to a recovery
+//   isRecoveryBoundByOriginalAgreement  (KB Q187929) in association.answering on local.limit
 // The implementations below are the patched ones.
 //
 // Every transition that encodes protocol behaviour carries a `description` naming its source:
-// a clause or document [S], a recalled fact not yet confirmed in the standard [R], or a
-// modelling assumption [A] (see the README's assumption table).
+// a KB article, an X.228 clause or ASN.1 definition, a file of ISODE, the PP MTA or the Siemens
+// RTS [S], or it is a modelling assumption [A] (see the README's assumption table). Composite
+// guards are named in setup() so that the visualizer shows every guard by name.
 
-import { and, assign, emit, not, raise, setup, stateIn } from 'xstate';
-import type { DialogueMode, Pdu, RefuseReason, RTOAC, RTORQ, TokenSetting } from './pdu';
+import { and, assign, emit, not, or, raise, setup, stateIn } from 'xstate';
+import type { DialogueMode, Pdu, RefuseReason, RTOAC, RTORQ } from './pdu';
 import { validateMtaInput, type MtaInput } from './mta.input';
 
 export interface Agreement {
   readonly checkpointSize: number;
   readonly windowSize: number;
   readonly dialogueMode: DialogueMode;
+}
+
+/** What an acceptor may agree to on one connection: its local limits (ISODE: the session SSDU size). */
+export interface LocalLimit {
+  readonly checkpointSize: number;
+  readonly windowSize: number;
 }
 
 export interface OutgoingActivity {
@@ -36,22 +43,26 @@ export interface OutgoingActivity {
 
 export interface IncomingActivity {
   readonly activity: number;
-  readonly segmentsHeld: number;
+  /** Where the data held so far ends, in KB from the start of the message. */
+  readonly kbHeld: number;
   readonly lastConfirmedSerial: number;
-  /** Verification only: every segment held arrived in order, with no gap. */
+  /** Verification only: every KB held arrived once, in order, with no gap. */
   readonly intact: boolean;
 }
 
 export interface MtaContext {
   readonly config: MtaInput;
-  /** The session connection identifier of the current association (0: none yet). The initiator chooses it. */
+  /** The session connection identifier of the current association (0: none yet). The association initiator chooses it. */
   readonly connectionId: number;
+  /** This MTA's side of the current session connection: the caller sent the connect. */
+  readonly connectedAs: 'caller' | 'called' | null;
   /** What the current connection agreed. */
   readonly agreed: Agreement | null;
-  /** What the association first agreed: kept for recovery. */
+  /** The recovery record: what the association first agreed, kept until the recovery timer drops it. */
   readonly original: Agreement | null;
-  /** Responder: the recovery request being answered. */
+  /** The connect request being answered. */
   readonly request: RTORQ | null;
+  /** Recovery connects sent since this MTA's last successful recovery or new association. */
   readonly recoveryAttemptsUsed: number;
   /** Messages submitted here; their ids are 1..submitted. */
   readonly submitted: number;
@@ -61,38 +72,44 @@ export interface MtaContext {
   readonly incoming: IncomingActivity | null;
   /** Ids of the peer's messages delivered here, in delivery order. */
   readonly delivered: readonly number[];
-  /** Verification only: ids of messages delivered with segments missing, repeated or out of order. */
+  /** Verification only: ids of messages delivered with data missing, repeated or out of order. */
   readonly damagedDeliveries: readonly number[];
+  /** Verification only: KB of the next message (id acknowledged + 1) the peer confirmed to this sender; survives a restart. */
+  readonly confirmedKB: number;
+  /** Verification only: this sender sent again data it knew to be confirmed. */
+  readonly resentConfirmedData: boolean;
 }
 
-/** The acceptor's answer to a recovery request: its choice, offered by the environment. */
-export interface AnswerEvent {
-  readonly type: 'local.answer';
-  readonly checkpointSize: number;
-  readonly windowSize: number;
+/** The acceptor's local limit for the connection it is answering: a choice of the environment. */
+export interface LimitEvent extends LocalLimit {
+  readonly type: 'local.limit';
 }
 
 /** Raised internally when a connection is established, so every region reacts in one step. */
 export interface EstablishedEvent {
   readonly type: 'association.established';
   readonly fresh: boolean;
-  readonly initialTurn: TokenSetting;
+  /** Whether this MTA holds the Turn by the connect's token-setting item. */
+  readonly tokensHere: boolean;
+}
+
+/** The connection is gone. `replaced`: the peer's recovering connect arrived before this side saw the loss. */
+export interface LostEvent {
+  readonly type: 'net.lost';
+  readonly replaced?: boolean;
 }
 
 export type MtaEvent =
   | { type: 'user.submit' }
-  | { type: 'net.lost' }
+  | LostEvent
   | { type: 'timer.recovery' }
   | { type: 'queue.threshold' }
-  | AnswerEvent
+  | LimitEvent
   | EstablishedEvent
   | { [K in Pdu['kind']]: { type: `peer.${K}`; pdu: Extract<Pdu, { kind: K }> } }[Pdu['kind']];
 
-/** What an MTA hands to the channel. */
-export interface SendEvent {
-  readonly type: 'send';
-  readonly pdu: Pdu;
-}
+/** What an MTA hands to the channel: a PDU, or the end of the current connection (no PDU: a transport disconnect). */
+export type SendEvent = { readonly type: 'send'; readonly pdu: Pdu } | { readonly type: 'disconnect' };
 
 type GuardArgs = { context: MtaContext; event: MtaEvent };
 
@@ -101,13 +118,29 @@ export function segmentsPerMessage(checkpointSize: number, messageSize: number):
   return checkpointSize === 0 ? 1 : Math.ceil(messageSize / checkpointSize);
 }
 
-/** The responder's answer to an open request: it may only lower; 0 stays 0. */
-export function negotiate(request: RTORQ, config: MtaInput): Agreement {
+/** Where a resume after checkpoint `serial` starts, in KB. */
+export function resumeOffsetKB(serial: number, checkpointSize: number, messageSize: number): number {
+  return Math.min(serial * checkpointSize, messageSize);
+}
+
+/**
+ * The acceptor's answer to a connect: min(proposal, local limit); a proposal of 0 (no
+ * checkpointing asked) gets the acceptor's own limit; the window is at least 1 and at most
+ * the proposal.
+ */
+export function negotiate(request: RTORQ, limit: LocalLimit): Agreement {
   return {
-    checkpointSize: Math.min(request.checkpointSize, config.checkpointSize),
-    windowSize: Math.min(request.windowSize, config.windowSize),
+    checkpointSize: request.checkpointSize === 0 ? limit.checkpointSize : Math.min(request.checkpointSize, limit.checkpointSize),
+    windowSize: Math.max(1, Math.min(request.windowSize, limit.windowSize)),
     dialogueMode: request.dialogueMode,
   };
+}
+
+/** Whether `answer` is what negotiate() could give `request` with the acceptor's limit set to `answer` itself. */
+export function isValidAnswer(request: RTORQ, answer: Agreement): boolean {
+  const limit = { checkpointSize: answer.checkpointSize, windowSize: answer.windowSize };
+  const again = negotiate(request, limit);
+  return request.dialogueMode === answer.dialogueMode && again.checkpointSize === answer.checkpointSize && again.windowSize === answer.windowSize;
 }
 
 function pduOf<K extends Pdu['kind']>(event: MtaEvent, kind: K): Extract<Pdu, { kind: K }> | undefined {
@@ -119,6 +152,11 @@ function agreedOf(context: MtaContext): Agreement {
   return context.agreed;
 }
 
+function requestOf(context: MtaContext): RTORQ {
+  if (context.request === null) throw new Error('mta: answering without a request (model bug)');
+  return context.request;
+}
+
 function segmentsOfOutgoing(context: MtaContext): number {
   return segmentsPerMessage(agreedOf(context).checkpointSize, context.config.messageSize);
 }
@@ -127,23 +165,23 @@ function send(pdu: Pdu): SendEvent {
   return { type: 'send', pdu };
 }
 
+function connectRequest(context: MtaContext, kind: 'open' | 'recover'): RTORQ {
+  return {
+    kind: 'RTORQ',
+    checkpointSize: context.config.checkpointSize,
+    windowSize: context.config.windowSize,
+    dialogueMode: context.config.dialogueMode,
+    connectionData: { kind, connectionId: context.connectionId },
+    initialTurn: 'caller',
+  };
+}
+
 /** Patched recovery rules. variants.ts substitutes the 4.0/5.0 behaviour for them. */
 export const patchedRecoveryGuards = {
-  /** KB Q166594 fix: after a recovery both sides take the Turn from the recovery connect's token setting. */
+  /** KB Q166594 fix (one candidate): after a recovery both sides take the Turn from the recovery connect's token setting. */
   isTurnRederivedOnRecovery: (_: GuardArgs) => true,
-  /** KB Q187929 fix: a recovery is answered with the values the association first agreed. */
-  isAcceptableRecoveryAnswer: ({ context, event }: GuardArgs) =>
-    event.type === 'local.answer' &&
-    context.original !== null &&
-    event.checkpointSize === context.original.checkpointSize &&
-    event.windowSize === context.original.windowSize,
-  /** KB Q187929 fix: a request the original agreement cannot answer is refused (cannotRecover). */
-  isRecoveryRequestCompatible: ({ context }: GuardArgs) =>
-    context.request !== null &&
-    context.original !== null &&
-    context.request.dialogueMode === context.original.dialogueMode &&
-    context.request.checkpointSize >= context.original.checkpointSize &&
-    context.request.windowSize >= context.original.windowSize,
+  /** KB Q187929 fix: the association's original agreement binds its recovery, whatever the acceptor's current limit. */
+  isRecoveryBoundByOriginalAgreement: (_: GuardArgs) => true,
 };
 
 export const mtaMachine = setup({
@@ -156,22 +194,22 @@ export const mtaMachine = setup({
   guards: {
     ...patchedRecoveryGuards,
 
-    // --- role and agreement -------------------------------------------------------------
+    // --- role, connect requests and agreement ---------------------------------------------
     isInitiator: ({ context }) => context.config.role === 'initiator',
-    isResponder: ({ context }) => context.config.role === 'responder',
     /** The current connection checkpoints: segments are followed by minor syncs. */
     hasCheckpointing: ({ context }) => agreedOf(context).checkpointSize > 0,
-    /** The association can be recovered: what recovery restores is its original agreement. */
+    /** The recovery record is kept and recovery is possible (with checkpointing; ISODE: 0 means no recovery). */
     isRecoverable: ({ context }) => context.original !== null && context.original.checkpointSize > 0,
     isTwoWayAlternate: ({ context }) => context.agreed?.dialogueMode === 'twa',
     maySubmit: ({ context }) => !(context.config.role === 'responder' && context.config.dialogueMode === 'monologue'),
     isOpenRequest: ({ event }) => pduOf(event, 'RTORQ')?.connectionData.kind === 'open',
     isRecoverRequest: ({ event }) => pduOf(event, 'RTORQ')?.connectionData.kind === 'recover',
     isDialogueModeAcceptable: ({ context, event }) => pduOf(event, 'RTORQ')?.dialogueMode === context.config.dialogueMode,
-    isKnownConnection: ({ context, event }) => {
-      const data = pduOf(event, 'RTORQ')?.connectionData;
-      return data?.kind === 'recover' && context.original !== null && data.connectionId === context.connectionId;
-    },
+    isKnownConnection: ({ context, event }) => pduOf(event, 'RTORQ')?.connectionData.connectionId === context.connectionId,
+    isAnsweringFreshOpen: ({ context }) => context.request?.connectionData.kind === 'open',
+    /** The original agreement is a valid answer to the request: same mode, and sizes negotiation could give. */
+    isRecoveryRequestCompatible: ({ context }) =>
+      context.request !== null && context.original !== null && isValidAnswer(context.request, context.original),
     isOriginalAgreement: ({ context, event }) => {
       const accept = pduOf(event, 'RTOAC');
       return (
@@ -182,8 +220,8 @@ export const mtaMachine = setup({
       );
     },
     hasRecoveryAttemptsLeft: ({ context }) => context.recoveryAttemptsUsed < context.config.recoveryAttempts,
-    isProtocolErrorAbort: ({ event }) => pduOf(event, 'RTAB')?.reason === 'protocolError',
     isTransferCompletedReport: ({ event }) => pduOf(event, 'ER')?.reason === 'transferCompleted',
+    isReplacedByPeerRecovery: ({ event }) => event.type === 'net.lost' && event.replaced === true,
 
     // --- association phase and Turn, read across regions --------------------------------
     isAssociationReady: stateIn('#mta.association.open.ready'),
@@ -191,8 +229,7 @@ export const mtaMachine = setup({
     isHoldingTurnUnasked: stateIn('#mta.turn.holding.unasked'),
     hasNoActivityInProgress: not(stateIn('#mta.sending.activityOpen')),
     isFreshAssociation: ({ event }) => event.type === 'association.established' && event.fresh,
-    isTokenSettingOurs: ({ context, event }) =>
-      event.type === 'association.established' && (event.initialTurn === 'initiator') === (context.config.role === 'initiator'),
+    isTokenSettingOurs: ({ event }) => event.type === 'association.established' && event.tokensHere,
 
     // --- queue --------------------------------------------------------------------------
     hasMailWaiting: ({ context }) => context.submitted > context.acknowledged,
@@ -218,82 +255,75 @@ export const mtaMachine = setup({
       const activity = pduOf(event, 'DT')?.activity ?? pduOf(event, 'AE')?.activity;
       return context.incoming !== null && context.incoming.activity === activity;
     },
+
+    // --- composites, named so the visualizer shows them ----------------------------------
+    isFreshOpenWeCanAccept: and(['isOpenRequest', 'isDialogueModeAcceptable']),
+    /** A recover request for the association this MTA still keeps the record of. */
+    isRecoveryOfThisAssociation: and(['isRecoverRequest', 'isKnownConnection', 'isRecoverable']),
+    /** The sending MTA (mail queued, an interrupted transfer among it) recovers; KB Q166594, Q194556. */
+    isSenderWithRecoverableAssociation: and(['isRecoverable', 'hasMailWaiting', 'hasRecoveryAttemptsLeft']),
+    answersRecoveryWithOriginal: and(['isRecoveryBoundByOriginalAgreement', 'isRecoveryRequestCompatible']),
+    mayOpenThresholdAssociation: and(['isInitiator', 'hasQueueAtThreshold', not('isHoldingTurn')]),
+    /** Fresh, or a recovery in a variant that re-derives the Turn: the connect's token setting decides. */
+    isTurnTakenFromTokenSetting: or(['isFreshAssociation', 'isTurnRederivedOnRecovery']),
+    isTurnTakenFromTokenSettingAndOurs: and(['isTurnTakenFromTokenSetting', 'isTokenSettingOurs']),
+    shouldAskForTurn: and(['isTwoWayAlternate', 'isAssociationReady', 'hasMailWaiting']),
+    mayStartActivity: and(['isAssociationReady', 'isHoldingTurnUnasked', 'hasMailWaiting']),
+    maySendCheckpointedSegment: and(['isWindowOpenForNextSegment', 'hasCheckpointing']),
+    mayResumeActivity: and(['isAssociationReady', 'isHoldingTurnUnasked']),
   },
   actions: {
     countSubmission: assign({ submitted: ({ context }) => context.submitted + 1 }),
 
-    // --- association ----------------------------------------------------------------------
+    // --- association: connecting ----------------------------------------------------------
     chooseNewConnectionId: assign({ connectionId: ({ context }) => context.connectionId + 1 }),
-    sendOpenRequest: emit(({ context }) =>
-      send({
-        kind: 'RTORQ',
-        checkpointSize: context.config.checkpointSize,
-        windowSize: context.config.windowSize,
-        dialogueMode: context.config.dialogueMode,
-        connectionData: { kind: 'open', connectionId: context.connectionId },
-        initialTurn: 'initiator',
-      }),
-    ),
+    markCaller: assign({ connectedAs: 'caller' as const }),
+    markCalled: assign({ connectedAs: 'called' as const }),
+    sendOpenRequest: emit(({ context }) => send(connectRequest(context, 'open'))),
+    sendRecoveryRequest: emit(({ context }) => send(connectRequest(context, 'recover'))),
     adoptFreshAgreement: assign(({ context, event }) => {
       const accept = pduOf(event, 'RTOAC') as RTOAC;
-      const agreement: Agreement = {
-        checkpointSize: accept.checkpointSize,
-        windowSize: accept.windowSize,
-        dialogueMode: context.config.dialogueMode,
-      };
+      const agreement: Agreement = { checkpointSize: accept.checkpointSize, windowSize: accept.windowSize, dialogueMode: context.config.dialogueMode };
       return { agreed: agreement, original: agreement, recoveryAttemptsUsed: 0 };
     }),
-    agreeOnOpenRequest: assign(({ context, event }) => {
-      const request = pduOf(event, 'RTORQ') as RTORQ;
-      const agreement = negotiate(request, context.config);
-      return { connectionId: request.connectionData.connectionId, agreed: agreement, original: agreement, request: null };
+    /** The recovery succeeded: its attempts are counted afresh from the next loss. */
+    adoptRecoveryAgreement: assign({
+      agreed: ({ context, event }) => {
+        const accept = pduOf(event, 'RTOAC') as RTOAC;
+        return { checkpointSize: accept.checkpointSize, windowSize: accept.windowSize, dialogueMode: context.config.dialogueMode };
+      },
+      recoveryAttemptsUsed: 0,
     }),
-    sendOpenAccept: emit(({ context, event }) =>
+    disconnect: emit({ type: 'disconnect' } as SendEvent),
+    countRecoveryAttempt: assign({ recoveryAttemptsUsed: ({ context }) => context.recoveryAttemptsUsed + 1 }),
+    dropRecoveryRecord: assign({ original: null }),
+
+    // --- association: answering -----------------------------------------------------------
+    rememberRequest: assign(({ event }) => {
+      const request = pduOf(event, 'RTORQ') as RTORQ;
+      return { request, connectionId: request.connectionData.connectionId };
+    }),
+    forgetRequest: assign({ request: null }),
+    agreeFromLocalLimit: assign({ agreed: ({ context, event }) => negotiate(requestOf(context), event as LimitEvent) }),
+    agreeOnOriginal: assign({ agreed: ({ context }) => context.original }),
+    recordOriginalAgreement: assign({ original: ({ context }) => context.agreed, recoveryAttemptsUsed: 0 }),
+    sendAccept: emit(({ context }) =>
       send({
         kind: 'RTOAC',
         checkpointSize: agreedOf(context).checkpointSize,
         windowSize: agreedOf(context).windowSize,
-        connectionData: { kind: 'open', connectionId: context.connectionId },
-        initialTurn: (pduOf(event, 'RTORQ') as RTORQ).initialTurn,
+        connectionData: requestOf(context).connectionData,
+        initialTurn: requestOf(context).initialTurn,
       }),
     ),
     refuseConnect: emit((_, params: { reason: RefuseReason }) => send({ kind: 'RTORJ', reason: params.reason })),
-    announceEstablished: raise(({ context, event }, params: { fresh: boolean }) => ({
-      type: 'association.established' as const,
-      fresh: params.fresh,
-      initialTurn: pduOf(event, 'RTOAC')?.initialTurn ?? pduOf(event, 'RTORQ')?.initialTurn ?? context.request?.initialTurn ?? 'initiator',
-    })),
-    treatAsConnectionLoss: raise({ type: 'net.lost' as const }),
-    resetRecoveryAttempts: assign({ recoveryAttemptsUsed: 0 }),
-    countRecoveryAttempt: assign({ recoveryAttemptsUsed: ({ context }) => context.recoveryAttemptsUsed + 1 }),
-    sendRecoveryRequest: emit(({ context }) =>
-      send({
-        kind: 'RTORQ',
-        checkpointSize: context.config.checkpointSize,
-        windowSize: context.config.windowSize,
-        dialogueMode: context.config.dialogueMode,
-        connectionData: { kind: 'recover', connectionId: context.connectionId },
-        initialTurn: 'initiator',
-      }),
-    ),
-    abortMismatchedRecovery: emit(() => send({ kind: 'RTAB', reason: 'protocolError' })),
-    rememberRecoveryRequest: assign({ request: ({ event }) => pduOf(event, 'RTORQ') ?? null }),
-    forgetRecoveryRequest: assign({ request: null }),
-    agreeOnRecoveryAnswer: assign({
-      agreed: ({ context, event }) => {
-        const answer = event as AnswerEvent;
-        return { checkpointSize: answer.checkpointSize, windowSize: answer.windowSize, dialogueMode: agreedOf(context).dialogueMode };
-      },
+    announceEstablished: raise(({ context, event }, params: { fresh: boolean }) => {
+      const setting = pduOf(event, 'RTOAC')?.initialTurn ?? requestOf(context).initialTurn;
+      return { type: 'association.established' as const, fresh: params.fresh, tokensHere: setting === context.connectedAs };
     }),
-    sendRecoveryAccept: emit(({ context }) =>
-      send({
-        kind: 'RTOAC',
-        checkpointSize: agreedOf(context).checkpointSize,
-        windowSize: agreedOf(context).windowSize,
-        connectionData: { kind: 'recover', connectionId: context.connectionId },
-        initialTurn: context.request?.initialTurn ?? 'initiator',
-      }),
-    ),
+    /** Half-open: every region treats the old connection as lost, then the request is taken again. */
+    treatAsLossReplacedByPeer: raise({ type: 'net.lost' as const, replaced: true }),
+    takeRequestAgain: raise(({ event }) => event as MtaEvent),
 
     // --- turn -------------------------------------------------------------------------------
     sendTurnPlease: emit(() => send({ kind: 'PT', priority: 0 })),
@@ -305,19 +335,35 @@ export const mtaMachine = setup({
       outgoing: ({ context }) => ({ activity: context.acknowledged + 1, segmentsSent: 0, lastConfirmedSerial: 0 }),
     }),
     sendActivityStart: emit(({ context }) => send({ kind: 'AS', activity: context.outgoing!.activity })),
-    sendSegment: assign({
-      outgoing: ({ context }) => ({ ...context.outgoing!, segmentsSent: context.outgoing!.segmentsSent + 1 }),
+    /** Sends the next segment; notes (verification only) when it repeats data the peer confirmed. */
+    sendSegment: assign(({ context }) => {
+      const out = context.outgoing!;
+      const { checkpointSize } = agreedOf(context);
+      const fromKB = checkpointSize === 0 ? 0 : resumeOffsetKB(out.segmentsSent, checkpointSize, context.config.messageSize);
+      return {
+        outgoing: { ...out, segmentsSent: out.segmentsSent + 1 },
+        resentConfirmedData: context.resentConfirmedData || fromKB < context.confirmedKB,
+      };
     }),
-    sendSegmentData: emit(({ context }) =>
-      send({ kind: 'DT', activity: context.outgoing!.activity, segment: context.outgoing!.segmentsSent }),
-    ),
+    sendSegmentData: emit(({ context }) => {
+      const out = context.outgoing!;
+      const { checkpointSize } = agreedOf(context);
+      const size = context.config.messageSize;
+      const fromKB = checkpointSize === 0 ? 0 : resumeOffsetKB(out.segmentsSent - 1, checkpointSize, size);
+      const toKB = checkpointSize === 0 ? size : resumeOffsetKB(out.segmentsSent, checkpointSize, size);
+      return send({ kind: 'DT', activity: out.activity, fromKB, toKB });
+    }),
     sendMinorSync: emit(({ context }) => send({ kind: 'MIP', serial: context.outgoing!.segmentsSent })),
-    sendActivityEnd: emit(({ context }) => send({ kind: 'AE', activity: context.outgoing!.activity, serial: segmentsOfOutgoing(context) })),
-    recordCheckpointConfirmed: assign({
-      outgoing: ({ context, event }) =>
-        context.outgoing === null ? null : { ...context.outgoing, lastConfirmedSerial: pduOf(event, 'MIA')?.serial ?? 0 },
+    sendActivityEnd: emit(({ context }) =>
+      send({ kind: 'AE', activity: context.outgoing!.activity, serial: segmentsOfOutgoing(context), sizeKB: context.config.messageSize }),
+    ),
+    recordCheckpointConfirmed: assign(({ context, event }) => {
+      if (context.outgoing === null) return {};
+      const serial = pduOf(event, 'MIA')?.serial ?? 0;
+      const kb = resumeOffsetKB(serial, agreedOf(context).checkpointSize, context.config.messageSize);
+      return { outgoing: { ...context.outgoing, lastConfirmedSerial: serial }, confirmedKB: Math.max(context.confirmedKB, kb) };
     }),
-    completeActivity: assign({ outgoing: null, acknowledged: ({ context }) => context.acknowledged + 1 }),
+    completeActivity: assign({ outgoing: null, acknowledged: ({ context }) => context.acknowledged + 1, confirmedKB: 0 }),
     rewindToLastCheckpoint: assign({
       outgoing: ({ context }) =>
         context.outgoing === null ? null : { ...context.outgoing, segmentsSent: context.outgoing.lastConfirmedSerial },
@@ -331,23 +377,25 @@ export const mtaMachine = setup({
     // --- receiving --------------------------------------------------------------------------
     reportTransferCompleted: emit(() => send({ kind: 'ER', reason: 'transferCompleted' })),
     beginIncomingActivity: assign({
-      incoming: ({ event }) => ({ activity: pduOf(event, 'AS')!.activity, segmentsHeld: 0, lastConfirmedSerial: 0, intact: true }),
+      incoming: ({ event }) => ({ activity: pduOf(event, 'AS')!.activity, kbHeld: 0, lastConfirmedSerial: 0, intact: true }),
     }),
     resumeIncomingActivity: assign({
       incoming: ({ context, event }) => {
         const resume = pduOf(event, 'AR')!;
         const held = context.incoming?.activity === resume.activity ? context.incoming : null;
-        // Data after the resumed checkpoint is discarded: it will be sent again. A resume past
-        // what is held leaves a gap (noted for verification only).
-        const intact = (held?.intact ?? true) && resume.serial <= (held?.segmentsHeld ?? 0);
-        return { activity: resume.activity, segmentsHeld: resume.serial, lastConfirmedSerial: resume.serial, intact };
+        // The resume point is the checkpoint serial times this side's agreed checkpoint size.
+        // Data after it is discarded: it will be sent again. A resume past what is held leaves
+        // a gap (noted for verification only).
+        const at = resumeOffsetKB(resume.serial, agreedOf(context).checkpointSize, Number.MAX_SAFE_INTEGER);
+        const intact = (held?.intact ?? true) && at <= (held?.kbHeld ?? 0);
+        return { activity: resume.activity, kbHeld: at, lastConfirmedSerial: resume.serial, intact };
       },
     }),
     holdSegment: assign({
       incoming: ({ context, event }) => {
         const incoming = context.incoming!;
-        const inOrder = pduOf(event, 'DT')!.segment === incoming.segmentsHeld + 1;
-        return { ...incoming, segmentsHeld: incoming.segmentsHeld + 1, intact: incoming.intact && inOrder };
+        const data = pduOf(event, 'DT')!;
+        return { ...incoming, kbHeld: data.toKB, intact: incoming.intact && data.fromKB === incoming.kbHeld };
       },
     }),
     recordMinorSync: assign({
@@ -357,7 +405,7 @@ export const mtaMachine = setup({
     confirmMinorSync: emit(({ event }) => send({ kind: 'MIA', serial: pduOf(event, 'MIP')!.serial })),
     deliverMessage: assign(({ context, event }) => {
       const incoming = context.incoming!;
-      const whole = incoming.intact && incoming.segmentsHeld === pduOf(event, 'AE')!.serial;
+      const whole = incoming.intact && incoming.kbHeld === pduOf(event, 'AE')!.sizeKB;
       return {
         delivered: [...context.delivered, incoming.activity],
         damagedDeliveries: whole ? context.damagedDeliveries : [...context.damagedDeliveries, incoming.activity],
@@ -373,6 +421,7 @@ export const mtaMachine = setup({
   context: ({ input }) => ({
     config: validateMtaInput(input),
     connectionId: 0,
+    connectedAs: null,
     agreed: null,
     original: null,
     request: null,
@@ -383,38 +432,39 @@ export const mtaMachine = setup({
     incoming: null,
     delivered: [],
     damagedDeliveries: [],
+    confirmedKB: 0,
+    resentConfirmedData: false,
   }),
   on: {
     'user.submit': {
       guard: 'maySubmit',
       actions: 'countSubmission',
-      description: '[A] a P1 message is queued for the peer (the environment submits it). [R] in monologue only the initiator sends.',
+      description: '[A] a P1 message is queued for the peer (the environment submits it); in monologue only the association initiator sends.',
     },
   },
   states: {
     association: {
       initial: 'idle',
       on: {
-        // The responder answers a connect request in whatever phase it is: a fresh open
-        // replaces an old association (the threshold association, or a new one after a
-        // recovery timeout).
+        // A connect request in a phase that has no more specific answer.
         'peer.RTORQ': [
           {
-            guard: and(['isOpenRequest', 'isDialogueModeAcceptable']),
-            target: '.open',
-            actions: ['agreeOnOpenRequest', 'sendOpenAccept', { type: 'announceEstablished', params: { fresh: true } }],
+            guard: 'isFreshOpenWeCanAccept',
+            target: '.answering',
+            actions: ['dropRecoveryRecord', 'rememberRequest', 'markCalled'],
             description:
-              '[S] X.228 §7.1.4/§7.1.5, ISODE: the acceptor may only lower the proposed checkpoint and window sizes; 0 stays 0 [R]. [A] a fresh open replaces any earlier association (its checkpoint data is dropped).',
+              '[A] a fresh open replaces any earlier association here: its recovery record is dropped (the threshold association, or a new one after a recovery timeout).',
           },
           {
             guard: 'isOpenRequest',
             actions: { type: 'refuseConnect', params: { reason: 'unacceptableDialogueMode' } },
-            description: '[S] X.410-mode RTORJ refuseReason unacceptableDialogueMode.',
+            description: '[S] X.228 ASN.1 (rtse.asn) RefuseReason unacceptableDialogueMode; Siemens RTS: only at establishment.',
           },
           {
             guard: 'isRecoverRequest',
             actions: { type: 'refuseConnect', params: { reason: 'cannotRecover' } },
-            description: '[S] X.410-mode RTORJ refuseReason cannotRecover: no association of that identifier awaits recovery here.',
+            description:
+              '[S] X.228 ASN.1 RefuseReason cannotRecover; ISODE refuses every recovering connect so. Here: no record of that association is kept (dropped by the recovery timer, or never made).',
           },
         ],
       },
@@ -423,26 +473,91 @@ export const mtaMachine = setup({
           always: {
             guard: 'isInitiator',
             target: 'opening',
-            description: '[A] the initiator opens the association as soon as it starts.',
+            description: '[A] the association initiator opens an association as soon as it starts, and again after its recovery record is gone.',
           },
         },
         opening: {
-          entry: ['chooseNewConnectionId', 'sendOpenRequest'],
+          // A new association abandons the old one: its recovery record goes.
+          entry: ['dropRecoveryRecord', 'chooseNewConnectionId', 'markCaller', 'sendOpenRequest'],
           on: {
             'peer.RTOAC': {
               target: 'open',
               actions: ['adoptFreshAgreement', { type: 'announceEstablished', params: { fresh: true } }],
-              description: '[S] ISODE rtsap: the initiator adopts what RTOAC says.',
+              description: '[S] ISODE rtsap: the initiator adopts the checkpoint and window sizes RTOAC carries.',
             },
             'peer.RTORJ': {
               target: 'closed',
               description: '[A] a refused open is final in the model (a configuration mismatch).',
+            },
+            'peer.RTORQ': {
+              guard: 'isRecoverRequest',
+              target: 'opening',
+              reenter: true,
+              actions: { type: 'refuseConnect', params: { reason: 'cannotRecover' } },
+              description:
+                '[A] the peer recovers an association this side never saw established (its open was lost, answer and all): its connect replaced this side\'s own, so this side refuses it (X.228 ASN.1 cannotRecover) and connects again.',
             },
             'net.lost': {
               target: 'opening',
               reenter: true,
               description: '[A] a connect lost before it was answered is simply tried again.',
             },
+          },
+        },
+        answering: {
+          on: {
+            'peer.RTORQ': {
+              guard: 'isRecoveryOfThisAssociation',
+              actions: 'rememberRequest',
+              description: '[A] the caller tried again on a new connection before this side saw the earlier one lost: the newer request is answered.',
+            },
+            'local.limit': [
+              {
+                guard: 'isAnsweringFreshOpen',
+                target: 'open',
+                actions: [
+                  'agreeFromLocalLimit',
+                  'recordOriginalAgreement',
+                  'sendAccept',
+                  { type: 'announceEstablished', params: { fresh: true } },
+                  'forgetRequest',
+                ],
+                description:
+                  '[S] ISODE rtsap/rt2ssrespond.c: the acceptor answers min(proposal, its local limit), a proposal of 0 with its own value; Siemens RTS: 1 <= window <= proposal. The limit is this connection\'s (environment choice).',
+              },
+              {
+                guard: 'answersRecoveryWithOriginal',
+                target: 'open',
+                actions: ['agreeOnOriginal', 'sendAccept', { type: 'announceEstablished', params: { fresh: false } }, 'forgetRequest'],
+                description: '[A] KB Q187929 fix: the original agreement binds the recovery, whatever the current local limit.',
+              },
+              {
+                guard: 'isRecoveryBoundByOriginalAgreement',
+                target: 'awaitingRecovery',
+                actions: [{ type: 'refuseConnect', params: { reason: 'cannotRecover' } }, 'forgetRequest'],
+                description:
+                  '[A] KB Q187929 fix: a recovery request the original agreement cannot answer (another mode, a smaller proposal) is refused with cannotRecover (X.228 ASN.1; Siemens RTS: only during recovery).',
+              },
+              {
+                target: 'open',
+                actions: ['agreeFromLocalLimit', 'sendAccept', { type: 'announceEstablished', params: { fresh: false } }, 'forgetRequest'],
+                description:
+                  '[S] KB Q187929: the recovery is answered like a fresh open, from the acceptor\'s current local limit, so its sizes may differ from the original (the 4.0/5.0 behaviour; patched never comes here).',
+              },
+            ],
+            'net.lost': [
+              {
+                guard: 'isRecoverable',
+                target: 'awaitingRecovery',
+                actions: 'forgetRequest',
+                description: '[A] the recovery connection was lost before it was answered: the record is kept for the next attempt.',
+              },
+              {
+                target: 'idle',
+                actions: 'forgetRequest',
+                description: '[A] a fresh open lost before it was answered: the initiator opens again.',
+              },
+            ],
           },
         },
         open: {
@@ -458,67 +573,82 @@ export const mtaMachine = setup({
           on: {
             'net.lost': [
               {
-                guard: and(['isInitiator', 'isRecoverable']),
-                target: 'recovering',
-                actions: 'resetRecoveryAttempts',
-                description: '[R] after a connection loss the association initiator reconnects with connectionData recover(id).',
+                guard: 'isReplacedByPeerRecovery',
+                target: 'awaitingRecovery',
+                description: '[A] half-open: the peer\'s recovering connect arrived before this side saw the loss; the old connection is given up and the request answered.',
               },
               {
-                guard: 'isInitiator',
-                target: 'opening',
-                description: '[S] ISODE: checkpoint size 0 means no checkpointing and so no recovery: a new association is opened.',
+                guard: 'isSenderWithRecoverableAssociation',
+                target: 'recovering',
+                description:
+                  '[S] KB Q194556: the sending MTA retries with a recovering connect; KB Q166594: the initiator with a backlog recovers. [A] the sending MTA is the one with mail queued, in either role, with attempts left.',
               },
               {
                 guard: 'isRecoverable',
                 target: 'awaitingRecovery',
-                description: '[R] the responder keeps the checkpoint data and waits for the initiator to recover.',
+                description: '[S] KB Q198622: an MTA keeps its checkpoint data and waits for a reconnection initiated remotely until the recovery timeout.',
+              },
+              {
+                guard: 'isInitiator',
+                target: 'opening',
+                description: '[S] ISODE rtsap: checkpoint size 0 means no checkpointing and so no recovery; [A] the initiator opens a new association.',
               },
               {
                 target: 'idle',
-                description: '[S] ISODE: without checkpointing there is nothing to recover.',
+                description: '[S] ISODE rtsap: without checkpointing there is nothing to recover.',
               },
             ],
+            'peer.RTORQ': {
+              guard: 'isRecoveryOfThisAssociation',
+              actions: ['treatAsLossReplacedByPeer', 'takeRequestAgain'],
+              description:
+                '[A] half-open: a recovering connect for this association arrives before this side saw its connection lost; it takes over (no source we read says how an acceptor treats it).',
+            },
             'queue.threshold': {
-              guard: and(['isInitiator', 'hasQueueAtThreshold', not('isHoldingTurn')]),
+              guard: 'mayOpenThresholdAssociation',
               target: 'opening',
               description:
                 '[S] KB Q166594, Q198622: when the queue reaches the message threshold the MTA opens a new association. [A] modelled only where the open association cannot send (the Turn is not here); the stuck association is abandoned.',
-            },
-            'peer.RTAB': {
-              guard: and(['isResponder', 'isProtocolErrorAbort']),
-              actions: 'treatAsConnectionLoss',
-              description:
-                '[A] the initiator rejected the recovered connection (its sizes differ from the original): for every region the connection is gone, as after a loss; the responder awaits the next attempt.',
             },
           },
         },
         recovering: {
           initial: 'connecting',
+          on: {
+            'peer.RTORQ': {
+              guard: 'isRecoveryOfThisAssociation',
+              target: 'answering',
+              actions: ['rememberRequest', 'markCalled'],
+              description:
+                '[A] both MTAs recover at once: the channel keeps only the later connect, so the side whose connect was dropped answers the other\'s.',
+            },
+          },
           states: {
             connecting: {
-              entry: ['countRecoveryAttempt', 'sendRecoveryRequest'],
+              entry: ['countRecoveryAttempt', 'markCaller', 'sendRecoveryRequest'],
               on: {
                 'peer.RTOAC': [
                   {
                     guard: 'isOriginalAgreement',
                     target: '#mta.association.open',
-                    actions: { type: 'announceEstablished', params: { fresh: false } },
-                    description: '[A derived] a recovery must keep the original checkpoint and window sizes: resuming at checkpoint k means offset k × checkpointSize.',
+                    actions: ['adoptRecoveryAgreement', { type: 'announceEstablished', params: { fresh: false } }],
+                    description:
+                      '[A] derived: a recovery resumes at checkpoint k, octet k × checkpoint size, so it must keep the original sizes (X.228 clause 0: recovery with minimal retransmission).',
                   },
                   {
                     target: 'attemptFailed',
-                    actions: 'abortMismatchedRecovery',
+                    actions: 'disconnect',
                     description:
-                      '[S] KB Q187929: the recovery answer differs from the original, the initiator cannot reconnect. [A] it aborts this connection (RTAB protocolError) and counts a failed attempt.',
+                      '[S] KB Q187929: the recovery answer differs from the original, the MTA cannot reconnect. [A] it refuses the answer by releasing the connection (a disconnect, not an abort), keeps its record and counts a failed attempt.',
                   },
                 ],
                 'peer.RTORJ': {
                   target: 'attemptFailed',
-                  description: '[R] a refused recovery counts as a failed attempt.',
+                  description: '[A] a refused recovery counts as a failed attempt.',
                 },
                 'net.lost': {
                   target: 'attemptFailed',
-                  description: '[R] a recovery connect lost before it was answered counts as a failed attempt.',
+                  description: '[A] a recovery connect lost before it was answered counts as a failed attempt.',
                 },
               },
             },
@@ -527,60 +657,37 @@ export const mtaMachine = setup({
                 {
                   guard: 'hasRecoveryAttemptsLeft',
                   target: 'connecting',
-                  description: '[S] Exchange docs: the MTA retries the recovery until the recovery timeout.',
+                  description: '[S] KB Q194556: the sending MTA retries with a new recovering connect. [A] a bounded number of attempts.',
                 },
                 {
-                  target: '#mta.association.recoveryFailed',
-                  description: '[A] the attempts are bounded; after the last one the MTA waits for the recovery timeout.',
+                  target: '#mta.association.awaitingRecovery',
+                  description: '[S] KB Q198622: the MTA waits for a reconnection (its own or the peer\'s) until the recovery timeout.',
                 },
               ],
-            },
-          },
-        },
-        recoveryFailed: {
-          on: {
-            'timer.recovery': {
-              target: 'opening',
-              description:
-                '[S] Exchange docs: after the recovery timeout (60 s) the checkpoint data is deleted and the transfer restarts from the beginning on a new association.',
             },
           },
         },
         awaitingRecovery: {
           on: {
             'peer.RTORQ': {
-              guard: and(['isRecoverRequest', 'isKnownConnection']),
-              target: 'answeringRecovery',
-              actions: 'rememberRecoveryRequest',
-              description: '[R] X.228 §7.8: a recover(connection id) request names the lost connection.',
+              guard: 'isRecoveryOfThisAssociation',
+              target: 'answering',
+              actions: ['rememberRequest', 'markCalled'],
+              description: '[S] X.228 ASN.1: the recovery request is an RTORQ whose connectionDataRQ is recover(the session connection identifier).',
             },
-          },
-        },
-        answeringRecovery: {
-          always: {
-            guard: not('isRecoveryRequestCompatible'),
-            target: 'awaitingRecovery',
-            actions: [{ type: 'refuseConnect', params: { reason: 'cannotRecover' } }, 'forgetRecoveryRequest'],
-            description: '[S] domain.md §6 checkpoint-fix: a recovery request the original agreement cannot answer is refused (cannotRecover).',
-          },
-          on: {
-            'local.answer': {
-              guard: 'isAcceptableRecoveryAnswer',
-              target: 'open',
-              actions: [
-                'agreeOnRecoveryAnswer',
-                'sendRecoveryAccept',
-                { type: 'announceEstablished', params: { fresh: false } },
-                'forgetRecoveryRequest',
-              ],
-              description:
-                '[S] KB Q187929: the acceptor chooses its answer to the recovery request. Patched: the stored original values. Unpatched (variants.ts): any value up to the proposal.',
-            },
-            'net.lost': {
-              target: 'awaitingRecovery',
-              actions: 'forgetRecoveryRequest',
-              description: '[R] the recovery connection was lost before it was answered.',
-            },
+            'timer.recovery': [
+              {
+                guard: 'isInitiator',
+                target: 'opening',
+                description:
+                  '[S] KB Q198622: when the recovery timeout expires the checkpoint data is dropped and the transfer restarts from the beginning on a new association. [A] the association initiator opens it.',
+              },
+              {
+                target: 'idle',
+                actions: 'dropRecoveryRecord',
+                description: '[S] KB Q198622: when the recovery timeout expires the checkpoint data is dropped. [A] the responder waits for the new association.',
+              },
+            ],
           },
         },
         closed: {},
@@ -590,28 +697,21 @@ export const mtaMachine = setup({
     turn: {
       initial: 'notHolding',
       on: {
+        // No branch taken (the 4.0/5.0 MTA after a recovery, KB Q166594): each side keeps the
+        // belief it had before the loss.
         'association.established': [
           {
-            guard: and(['isFreshAssociation', 'isTokenSettingOurs']),
+            guard: 'isTurnTakenFromTokenSettingAndOurs',
             target: '.holding',
-            description: '[S] X.225 token-setting item: the initial Turn is on the side the connect names.',
+            description:
+              '[S] ISODE ssap: the initial Turn is on the side the connect\'s token setting names. After a recovery only where isTurnRederivedOnRecovery holds ([A] one candidate fix of KB Q166594).',
           },
           {
-            guard: 'isFreshAssociation',
+            guard: 'isTurnTakenFromTokenSetting',
             target: '.notHolding',
-            description: '[S] X.225 token-setting item: the initial Turn is on the side the connect names.',
+            description:
+              '[S] ISODE ssap: the initial Turn is on the side the connect\'s token setting names. After a recovery only where isTurnRederivedOnRecovery holds ([A] one candidate fix of KB Q166594).',
           },
-          {
-            guard: and(['isTurnRederivedOnRecovery', 'isTokenSettingOurs']),
-            target: '.holding',
-            description: '[S] domain.md §6 turn-fix: after a recovery the Turn is re-derived from the recovery connect\'s token setting.',
-          },
-          {
-            guard: 'isTurnRederivedOnRecovery',
-            target: '.notHolding',
-            description: '[S] domain.md §6 turn-fix: after a recovery the Turn is re-derived from the recovery connect\'s token setting.',
-          },
-          // Otherwise (the unpatched MTA, KB Q166594) each side keeps its pre-loss belief.
         ],
       },
       states: {
@@ -621,19 +721,19 @@ export const mtaMachine = setup({
             'peer.GTC': {
               target: 'holding',
               actions: 'acknowledgeTurn',
-              description: '[S] ISODE ssap: the receiver gains the tokens when GTC arrives and answers GTA automatically.',
+              description: '[S] ISODE ssap/ssaptoken.c: the receiver gains the tokens when GTC arrives and answers GTA.',
             },
             'peer.PT': {
-              description: '[S] KB Q166594, ISODE ssap: a Turn-Please received without the Turn is passed up with the current ownership and ignored.',
+              description: '[S] KB Q166594: a Turn-Please received by a side that does not believe it holds the Turn is ignored (ISODE\'s session layer passes it up unchecked).',
             },
           },
           states: {
             quiet: {
               always: {
-                guard: and(['isTwoWayAlternate', 'isAssociationReady', 'hasMailWaiting']),
+                guard: 'shouldAskForTurn',
                 target: 'asking',
                 actions: 'sendTurnPlease',
-                description: '[S] ISODE rtsap: RT-TURN-PLEASE is a PLEASE TOKENS SPDU, sent when the user has data and not the Turn.',
+                description: '[S] ISODE rtsap: RT-TURN-PLEASE is a PLEASE TOKENS SPDU, only in two-way alternate, from the side without the Turn that has data to send.',
               },
             },
             asking: {
@@ -662,7 +762,7 @@ export const mtaMachine = setup({
                 guard: 'hasNoActivityInProgress',
                 target: '#mta.turn.giving',
                 actions: 'giveTurn',
-                description: '[S] ISODE rtsap: the holder finishes its activity, then gives the Turn (RT-TURN-GIVE = GTC).',
+                description: '[S] ISODE rtsap/rt2ss.c: RT-TURN-GIVE (GTC) only by the holder with no transfer in progress.',
               },
               on: {
                 'net.lost': {
@@ -677,11 +777,11 @@ export const mtaMachine = setup({
           on: {
             'peer.GTA': {
               target: 'notHolding',
-              description: '[S] ISODE ssap: GTA acknowledges the GTC; the giver lost the tokens when it sent GTC.',
+              description: '[S] ISODE ssap: GTA acknowledges the GTC; the giver cleared its Turn when it sent GTC (rtsap/rt2ss.c).',
             },
             'net.lost': {
               target: 'notHolding',
-              description: '[S] ISODE ssap: the giver lost the tokens when it sent GTC, whether or not it arrived.',
+              description: '[S] ISODE rtsap/rt2ss.c: the giver cleared its Turn when it sent GTC, whether or not GTC arrived.',
             },
           },
         },
@@ -695,13 +795,13 @@ export const mtaMachine = setup({
           guard: 'isFreshAssociation',
           target: '.idle',
           actions: 'forgetOutgoingActivity',
-          description: '[S] Exchange docs: on a new association the transfer restarts from the beginning.',
+          description: '[S] KB Q198622: on a new association the transfer restarts from the beginning.',
         },
       },
       states: {
         idle: {
           always: {
-            guard: and(['isAssociationReady', 'isHoldingTurnUnasked', 'hasMailWaiting']),
+            guard: 'mayStartActivity',
             target: 'activityOpen',
             actions: ['startActivity', 'sendActivityStart'],
             description: '[S] ISODE rtsap: each RT-TRANSFER (one P1 message) is one session activity: ACTIVITY-START.',
@@ -719,22 +819,22 @@ export const mtaMachine = setup({
               target: 'idle',
               actions: ['sendActivityDiscard', 'completeActivity'],
               description:
-                '[R] the receiver recognises an activity it already completed (reason transferCompleted). [A] it says so in an exception report; the sender discards the activity (AD) and counts the message delivered.',
+                '[S] X.228 ASN.1 comment: transferCompleted = the receiver already completed the transfer. [A] it says so in an exception report; the sender discards the activity (AD) and counts the message delivered.',
             },
             'net.lost': {
               target: 'interrupted',
               actions: 'rewindToLastCheckpoint',
-              description: '[R] the interrupted activity resumes at the last confirmed checkpoint.',
+              description: '[S] KB Q198622: a recovered transfer restarts from the last confirmed checkpoint.',
             },
           },
           states: {
             transferring: {
               always: [
                 {
-                  guard: and(['isWindowOpenForNextSegment', 'hasCheckpointing']),
+                  guard: 'maySendCheckpointedSegment',
                   actions: ['sendSegment', 'sendSegmentData', 'sendMinorSync'],
                   description:
-                    '[S] ISODE rtsap: data in segments of checkpointSize KB, a confirmed MINOR-SYNC after each. [A] at most W unconfirmed minor syncs.',
+                    '[S] ISODE rtsap: data in segments of checkpointSize KB, a confirmed MINOR-SYNC after each, no new one while the window is full.',
                 },
                 {
                   guard: 'isWindowOpenForNextSegment',
@@ -762,10 +862,10 @@ export const mtaMachine = setup({
         },
         interrupted: {
           always: {
-            guard: and(['isAssociationReady', 'isHoldingTurnUnasked']),
+            guard: 'mayResumeActivity',
             target: 'activityOpen',
             actions: 'sendActivityResume',
-            description: '[R] ACTIVITY-RESUME names the old activity and the serial of the last confirmed checkpoint.',
+            description: '[A] ACTIVITY-RESUME names the old activity and the serial of the last confirmed checkpoint (X.225 Table A-4: serials continue from it).',
           },
         },
       },
@@ -778,7 +878,7 @@ export const mtaMachine = setup({
           guard: 'isFreshAssociation',
           target: '.noActivity',
           actions: 'forgetIncomingActivity',
-          description: '[S] Exchange docs: on a new association the partial transfer is dropped.',
+          description: '[S] KB Q198622: on a new association the partial transfer is dropped.',
         },
         'peer.AS': [
           {
@@ -795,19 +895,20 @@ export const mtaMachine = setup({
         ],
         'peer.AD': {
           description:
-            '[S] X.215: ACTIVITY-DISCARD ends an activity without delivering it. [A] it only follows this side\'s exception report, which already closed the activity here: nothing left to do.',
+            '[A] ACTIVITY-DISCARD ends an activity without delivering it; it only follows this side\'s exception report, which already closed the activity here: nothing left to do.',
         },
         'peer.AR': [
           {
             guard: 'isAlreadyDelivered',
             target: '.noActivity',
             actions: 'reportTransferCompleted',
-            description: '[R] a resume of an activity already completed is recognised (reason transferCompleted) so the message is not delivered twice. [A] reported with S-U-EXCEPTION-REPORT.',
+            description:
+              '[S] X.228 ASN.1 comment: transferCompleted = the receiver already completed this transfer and cannot discard it. [A] reported with S-U-EXCEPTION-REPORT.',
           },
           {
             target: '.inActivity',
             actions: 'resumeIncomingActivity',
-            description: '[R] the receiver discards data after the resumed checkpoint.',
+            description: '[A] the receiver discards data after the resumed checkpoint (X.225 Table A-4: serials continue from it).',
           },
         ],
       },

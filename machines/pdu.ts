@@ -10,8 +10,13 @@
 
 export type DialogueMode = 'monologue' | 'twa';
 
-/** Which side holds the Turn (the data, minor-sync and activity tokens) after a connect. */
-export type TokenSetting = 'initiator' | 'responder';
+/**
+ * The session token-setting item of a connect: which side of this session connection holds
+ * the Turn (the data, minor-sync and activity tokens) once it is accepted. The caller is the
+ * side that sent the connect, the association initiator or, for a recovery, whichever MTA
+ * recovers.
+ */
+export type TokenSetting = 'caller' | 'called';
 
 /**
  * RTORQ / RTOAC connectionData: a fresh association, or the recovery of a lost one. Either way
@@ -24,12 +29,13 @@ export type ConnectionData =
 
 export type RefuseReason = 'rtsBusy' | 'cannotRecover' | 'validationFailure' | 'unacceptableDialogueMode';
 
-export type AbortReason = 'unrecognizedActivity' | 'transferCompleted' | 'protocolError';
+/** The X.228 reason an exception report (ER) gives here; the only one the model uses. */
+export type ReportReason = 'transferCompleted';
 
 /** RT-OPEN request, carried in the session CONNECT SPDU. */
 export interface RTORQ {
   readonly kind: 'RTORQ';
-  /** In units of 1024 octets; 0 means no checkpointing and so no recovery. */
+  /** In units of 1024 octets. A proposal of 0 lets the acceptor choose; an agreed 0 means no checkpointing and so no recovery. */
   readonly checkpointSize: number;
   readonly windowSize: number;
   readonly dialogueMode: DialogueMode;
@@ -53,12 +59,6 @@ export interface RTORJ {
   readonly reason: RefuseReason;
 }
 
-/** RT abort: ends the connection. */
-export interface RTAB {
-  readonly kind: 'RTAB';
-  readonly reason: AbortReason;
-}
-
 /** ACTIVITY-START: one RT-TRANSFER (one P1 message) is one session activity. */
 export interface AS {
   readonly kind: 'AS';
@@ -66,13 +66,15 @@ export interface AS {
 }
 
 /**
- * DATA TRANSFER: one segment of checkpointSize KB. A real DT carries no number; `segment` is
- * for verification only (the receiver notes whether segments arrived in order, never acts on it).
+ * DATA TRANSFER: one segment of checkpointSize KB. A real DT carries only the data; `fromKB`
+ * and `toKB` (where in the message it lies) are for verification only: the receiver notes
+ * whether the data arrived whole and in order, and never acts on them.
  */
 export interface DT {
   readonly kind: 'DT';
   readonly activity: number;
-  readonly segment: number;
+  readonly fromKB: number;
+  readonly toKB: number;
 }
 
 /** MINOR-SYNC-POINT (confirmed): a checkpoint after a segment. */
@@ -87,11 +89,15 @@ export interface MIA {
   readonly serial: number;
 }
 
-/** ACTIVITY-END (a confirmed major sync): the whole message has been sent; `serial` is the final sync point. */
+/**
+ * ACTIVITY-END (a confirmed major sync): the whole message has been sent; `serial` is the
+ * final sync point. `sizeKB` is for verification only (the receiver checks it holds that much).
+ */
 export interface AE {
   readonly kind: 'AE';
   readonly activity: number;
   readonly serial: number;
+  readonly sizeKB: number;
 }
 
 /** ACTIVITY-END-ACK: the receiver has the whole message and has delivered it. */
@@ -120,7 +126,7 @@ export interface AD {
  */
 export interface ER {
   readonly kind: 'ER';
-  readonly reason: AbortReason;
+  readonly reason: ReportReason;
 }
 
 /** PLEASE TOKENS = RT-TURN-PLEASE. Priority 0 is the highest. */
@@ -139,7 +145,7 @@ export interface GTA {
   readonly kind: 'GTA';
 }
 
-export type Pdu = RTORQ | RTOAC | RTORJ | RTAB | AS | DT | MIP | MIA | AE | AEA | AR | AD | ER | PT | GTC | GTA;
+export type Pdu = RTORQ | RTOAC | RTORJ | AS | DT | MIP | MIA | AE | AEA | AR | AD | ER | PT | GTC | GTA;
 
 export type PduKind = Pdu['kind'];
 
@@ -160,16 +166,16 @@ export function describePdu(pdu: Pdu): string {
       return `${pdu.kind}(${data}, ckpt ${pdu.checkpointSize}, win ${pdu.windowSize}${mode}, turn ${pdu.initialTurn})`;
     }
     case 'RTORJ':
-    case 'RTAB':
     case 'ER':
       return `${pdu.kind}(${pdu.reason})`;
-    case 'AS':
     case 'AE':
+      return `AE(msg ${pdu.activity}, ${pdu.sizeKB} KB)`;
+    case 'AS':
     case 'AEA':
     case 'AD':
       return `${pdu.kind}(msg ${pdu.activity})`;
     case 'DT':
-      return `DT(msg ${pdu.activity}, seg ${pdu.segment})`;
+      return `DT(msg ${pdu.activity}, KB ${pdu.fromKB}-${pdu.toKB})`;
     case 'MIP':
     case 'MIA':
       return `${pdu.kind}(${pdu.serial})`;

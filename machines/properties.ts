@@ -1,11 +1,16 @@
-// The properties of domain.md §5, each under its sentence name, used verbatim in tests,
+// The properties of the model, each under its sentence name, used verbatim in tests,
 // results/ and the README. A property is a predicate over the composed state (MTA A, the
 // channel, MTA B); the checker in explore/ decides it over every reachable state.
+//
+// Each bug is judged by what it does: a Turn nobody holds and mail that waits ("turn is never
+// lost", "no deadlock"), a recovery that never succeeds, data sent twice. "recovery keeps the
+// negotiated checkpoint size" is KB Q187929's literal symptom, kept as a diagnostic.
 
 import type { Property, StateView } from '../explore/model';
 import type { Bounds } from './bounds';
-import { messagesFrom } from './bounds';
+import { everyLossRecoverable, messagesFrom, thresholdReachable } from './bounds';
 import { channelOf, mtaOf } from './composition';
+import { peerOf } from './channel.machine';
 import type { Agreement } from './mta.machine';
 import type { DialogueMode } from './pdu';
 import { phaseOf, turnOf } from './system';
@@ -14,8 +19,9 @@ export const propertyNames = {
   turnNeverLost: 'turn is never lost',
   noDeadlock: 'no deadlock',
   deliveredWithoutNewAssociation: 'every message is delivered without a new association',
+  recoverySucceedsWhileUp: 'a recovery succeeds while the connection stays up',
+  confirmedDataNeverResent: 'confirmed data is never sent again',
   recoveryKeepsCheckpointSize: 'recovery keeps the negotiated checkpoint size',
-  monologueRecoverySucceeds: 'monologue recovery succeeds',
   exactlyOnceInOrder: 'each message is delivered exactly once, in order',
   deliveredWhole: 'each message is delivered whole',
   onlyHolderTransfers: 'only the Turn holder transfers',
@@ -25,6 +31,8 @@ export const propertyNames = {
   recoverySucceeds: 'a recovery succeeds',
   turnChangesHands: 'the Turn changes hands',
   deliveredAfterLoss: 'a message is delivered after a loss',
+  resumesAfterFirstCheckpoint: 'a transfer resumes after its first checkpoint',
+  timerRestartsTransfer: 'the recovery timer restarts a transfer',
 } as const;
 
 export type PropertyName = (typeof propertyNames)[keyof typeof propertyNames];
@@ -38,11 +46,11 @@ function sameAgreement(x: Agreement, y: Agreement): boolean {
 /** Both MTAs in the open phase of the same connection, and both know it. */
 function bothOpenOnOneConnection(view: StateView): boolean {
   const channel = channelOf(view);
-  const { epoch, epochOf, lossNoticePending } = channel.context;
+  const { joined, lossNoticePending } = channel.context;
   return (
     channel.value === 'up' &&
-    epochOf.A === epoch &&
-    epochOf.B === epoch &&
+    joined.A &&
+    joined.B &&
     !lossNoticePending.A &&
     !lossNoticePending.B &&
     sides.every((side) => phaseOf(mtaOf(view, side)) === 'open')
@@ -93,32 +101,43 @@ export function propertiesFor(mode: DialogueMode, bounds: Bounds): Property[] {
       withoutStepKinds: ['workaround'],
     },
     {
+      kind: 'leadsTo',
+      name: propertyNames.recoverySucceedsWhileUp,
+      // Once an MTA is recovering and no loss remains in the bound, every fair path reaches
+      // both MTAs open on one connection by recovery: never through a new association (the
+      // recovery timer's restart, or the threshold's), whatever local limit the acceptor has.
+      // The premise needs the association on both sides: the peer keeps its record (an open
+      // lost with its answer leaves nothing to recover); and the recovering side's own
+      // connection must not be lost already. The threshold association is left out.
+      from: (view) =>
+        channelOf(view).context.losses >= bounds.losses &&
+        sides.some(
+          (side) =>
+            phaseOf(mtaOf(view, side)) === 'recovering' &&
+            !channelOf(view).context.lossNoticePending[side] &&
+            holdsSameRecord(mtaOf(view, side), mtaOf(view, peerOf(side))),
+        ),
+      to: (view) => bothOpenOnOneConnection(view),
+      failure: (view) => sides.some((side) => isMakingNewAssociation(mtaOf(view, side))),
+      withoutStepKinds: ['workaround'],
+    },
+    {
+      kind: 'always',
+      name: propertyNames.confirmedDataNeverResent,
+      // X.228 clause 0: recovery with minimal retransmission. No sender sends a segment it
+      // knew the receiver had confirmed; a restart from the beginning after the timer counts.
+      ...confirmedDataApplicability(bounds),
+      holds: (view) => sides.every((side) => !mtaOf(view, side).context.resentConfirmedData),
+    },
+    {
       kind: 'always',
       name: propertyNames.recoveryKeepsCheckpointSize,
+      // KB Q187929's symptom: every side open after a recovery uses the original sizes and mode.
       holds: (view) =>
         sides.every((side) => {
           const { agreed, original } = mtaOf(view, side).context;
           return phaseOf(mtaOf(view, side)) !== 'open' || agreed === null || original === null || sameAgreement(agreed, original);
         }),
-    },
-    {
-      kind: 'leadsTo',
-      name: propertyNames.monologueRecoverySucceeds,
-      appliesWhen: mode === 'monologue',
-      // Once A is recovering and the network stays up (no loss left in the bound, none that A has
-      // yet to notice, the connection of its attempt up), every fair path reaches the open phase
-      // again without running out of attempts.
-      from: (view) => {
-        const channel = channelOf(view);
-        return (
-          phaseOf(mtaOf(view, 'A')) === 'recovering' &&
-          channel.context.losses >= bounds.losses &&
-          channel.value === 'up' &&
-          !channel.context.lossNoticePending.A
-        );
-      },
-      to: (view) => phaseOf(mtaOf(view, 'A')) === 'open',
-      failure: (view) => phaseOf(mtaOf(view, 'A')) === 'recoveryFailed',
     },
     {
       kind: 'always',
@@ -155,13 +174,14 @@ export function propertiesFor(mode: DialogueMode, bounds: Bounds): Property[] {
     {
       kind: 'always',
       name: propertyNames.negotiationOnlyLowers,
+      // ISODE rt2ssrespond.c, Siemens rortpm0.h: the answer is at most the proposal, but a
+      // proposal of 0 may be answered with any size; 1 <= window <= proposal.
       holds: (view) =>
         sides.every((side) => {
           const { agreed } = mtaOf(view, side).context;
           if (agreed === null) return true;
-          const lowered = agreed.checkpointSize <= bounds.proposedCheckpointSize && agreed.windowSize <= bounds.proposedWindowSize;
-          const zeroStaysZero = bounds.proposedCheckpointSize !== 0 || agreed.checkpointSize === 0;
-          return lowered && zeroStaysZero && agreed.windowSize >= 1;
+          const checkpointLowered = bounds.proposedCheckpointSize === 0 || agreed.checkpointSize <= bounds.proposedCheckpointSize;
+          return checkpointLowered && agreed.windowSize >= 1 && agreed.windowSize <= bounds.proposedWindowSize;
         }),
     },
     {
@@ -172,12 +192,14 @@ export function propertiesFor(mode: DialogueMode, bounds: Bounds): Property[] {
     {
       kind: 'sometimes',
       name: propertyNames.recoverySucceeds,
-      reached: (view) => phaseOf(mtaOf(view, 'A')) === 'open' && mtaOf(view, 'A').context.recoveryAttemptsUsed > 0,
+      // The recovering MTA's connect is accepted.
+      reached: (view, previous) =>
+        previous !== null && sides.some((side) => phaseOf(mtaOf(previous, side)) === 'recovering' && phaseOf(mtaOf(view, side)) === 'open'),
     },
     {
       kind: 'sometimes',
       name: propertyNames.turnChangesHands,
-      appliesWhen: mode === 'twa',
+      ...(mode === 'twa' ? {} : { notApplicableBecause: 'in monologue only the association initiator sends: the Turn never moves' }),
       reached: (view) => turnOf(mtaOf(view, 'B')) === 'holding',
     },
     {
@@ -185,5 +207,57 @@ export function propertiesFor(mode: DialogueMode, bounds: Bounds): Property[] {
       name: propertyNames.deliveredAfterLoss,
       reached: (view, previous) => previous !== null && channelOf(previous).context.losses > 0 && totalDelivered(view) > totalDelivered(previous),
     },
+    {
+      kind: 'sometimes',
+      name: propertyNames.resumesAfterFirstCheckpoint,
+      // An interrupted activity resumes (ACTIVITY-RESUME) from a confirmed checkpoint.
+      reached: (view, previous) =>
+        previous !== null &&
+        sides.some((side) => {
+          const before = mtaOf(previous, side);
+          return before.matches({ sending: 'interrupted' }) && (before.context.outgoing?.lastConfirmedSerial ?? 0) >= 1 && mtaOf(view, side).matches({ sending: 'activityOpen' });
+        }),
+    },
+    {
+      kind: 'sometimes',
+      name: propertyNames.timerRestartsTransfer,
+      // The timer drops the record of an association whose transfer was interrupted after a
+      // confirmed checkpoint: the transfer will start again from the beginning.
+      ...(everyLossRecoverable(bounds)
+        ? { notApplicableBecause: `checked where losses exceed recovery attempts; here (${bounds.losses} vs ${bounds.recoveryAttempts}) every loss can be recovered and "${propertyNames.confirmedDataNeverResent}" is checked instead` }
+        : {}),
+      reached: (view, previous) =>
+        previous !== null &&
+        sides.some((side) => {
+          const before = mtaOf(previous, side);
+          return phaseOf(before) === 'awaitingRecovery' && before.context.confirmedKB > 0 && mtaOf(view, side).context.original === null;
+        }),
+    },
   ];
+}
+
+/**
+ * "confirmed data is never sent again" is claimed where every loss can be recovered and no
+ * threshold association replaces the open one (modelled as a replacement, it restarts a
+ * transfer it interrupts: see the README).
+ */
+function confirmedDataApplicability(bounds: Bounds): { notApplicableBecause?: string } {
+  if (!everyLossRecoverable(bounds)) {
+    return { notApplicableBecause: `more losses (${bounds.losses}) than recovery attempts (${bounds.recoveryAttempts}): a loss may leave a transfer no attempt can recover` };
+  }
+  if (thresholdReachable(bounds)) {
+    return { notApplicableBecause: `the queue can reach the threshold (T = ${bounds.threshold}): the threshold association replaces the open one and restarts a transfer it interrupts` };
+  }
+  return {};
+}
+
+/** The peer keeps the recovery record of the association this MTA recovers. */
+function holdsSameRecord(recovering: ReturnType<typeof mtaOf>, peer: ReturnType<typeof mtaOf>): boolean {
+  return peer.context.original !== null && peer.context.connectionId === recovering.context.connectionId;
+}
+
+/** A new association is under way at this MTA: it opens one, answers a fresh open, or waits for one (its record dropped). */
+function isMakingNewAssociation(mta: ReturnType<typeof mtaOf>): boolean {
+  const phase = phaseOf(mta);
+  return phase === 'opening' || phase === 'idle' || (phase === 'answering' && mta.context.request?.connectionData.kind === 'open');
 }

@@ -1,7 +1,7 @@
 // The composed system run with real actors: MTA A (association initiator), the channel, and
 // MTA B (responder). PDUs an MTA emits go into the channel; the channel's deliveries and loss
 // notices go to the MTA they are for. Nothing happens by itself: every step is an environment
-// event (a submission, a delivery, a loss, a loss notice, the acceptor's answer, a timer), so a
+// event (a submission, a delivery, a loss, a loss notice, the acceptor's limit, a timer), so a
 // scenario is driven event by event and timers are events, never delays.
 
 import { createActor, type Actor, type AnyEventObject, type SnapshotFrom } from 'xstate';
@@ -26,7 +26,7 @@ export interface SystemConfig {
 /** Everything the environment can do; each is one step of the composed system. */
 export type EnvironmentEvent =
   | { readonly type: 'user.submit'; readonly at: Side }
-  | { readonly type: 'local.answer'; readonly at: Side; readonly checkpointSize: number; readonly windowSize: number }
+  | { readonly type: 'local.limit'; readonly at: Side; readonly checkpointSize: number; readonly windowSize: number }
   | { readonly type: 'timer.recovery'; readonly at: Side }
   | { readonly type: 'queue.threshold'; readonly at: Side }
   | { readonly type: 'net.deliver' | 'net.notice' | 'net.drop' | 'net.duplicate' | 'net.reorder'; readonly to: Side }
@@ -47,7 +47,7 @@ export function turnOf(snapshot: MtaSnapshot): 'holding' | 'notHolding' | 'askin
   return 'holding';
 }
 
-/** The association phase: idle, opening, open, recovering, recoveryFailed, awaitingRecovery, answeringRecovery, closed. */
+/** The association phase: idle, opening, answering, open, recovering, awaitingRecovery, closed. */
 export function phaseOf(snapshot: MtaSnapshot): string {
   const association = (snapshot.value as { association: string | Record<string, string> }).association;
   return typeof association === 'string' ? association : Object.keys(association)[0]!;
@@ -74,6 +74,8 @@ export function routeEmitted(from: ActorName, emitted: SendEvent | ChannelEmitte
   switch (emitted.type) {
     case 'send':
       return [{ to: 'channel', event: { type: 'mta.send', from: from as Side, pdu: emitted.pdu } }];
+    case 'disconnect':
+      return [{ to: 'channel', event: { type: 'mta.disconnect', from: from as Side } }];
     case 'deliver':
       return [{ to: emitted.to, event: peerEvent(emitted.pdu) }];
     case 'lossNoticed':
@@ -88,8 +90,8 @@ export function actorEventOf(event: EnvironmentEvent): { actor: ActorName; event
     case 'timer.recovery':
     case 'queue.threshold':
       return { actor: event.at, event: { type: event.type } };
-    case 'local.answer':
-      return { actor: event.at, event: { type: 'local.answer', checkpointSize: event.checkpointSize, windowSize: event.windowSize } };
+    case 'local.limit':
+      return { actor: event.at, event: { type: 'local.limit', checkpointSize: event.checkpointSize, windowSize: event.windowSize } };
     case 'net.lose':
       return { actor: 'channel', event: { type: 'net.lose' } };
     default:

@@ -1,5 +1,6 @@
-// The four variants of domain.md §6, made by substituting guard implementations into the one
-// chart in mta.machine.ts. The wrong implementations are named for what they do wrong.
+// The four variants (unpatched, the two fixes, patched), made by substituting guard
+// implementations into the one chart in mta.machine.ts. The wrong implementations are named
+// for what they do wrong.
 
 import type { MtaContext, MtaEvent } from './mta.machine';
 import { mtaMachine, patchedRecoveryGuards } from './mta.machine';
@@ -15,34 +16,18 @@ export function keepsTurnBeliefFromBeforeTheLoss(_: GuardArgs): boolean {
 }
 
 /**
- * KB Q187929 (Exchange 5.0/5.5): the acceptor answers a recovery as if it were a new open,
- * choosing again any value up to the proposal instead of the values it agreed originally.
+ * KB Q187929 (Exchange 5.0/5.5): the acceptor answers a recovery like a fresh open, from its
+ * current local limit, instead of with the values the association first agreed. When the limit
+ * differs from the one the original connection had, so does the answer.
  */
-export function renegotiatesSizesOnRecovery({ context, event }: GuardArgs): boolean {
-  return (
-    event.type === 'local.answer' &&
-    context.request !== null &&
-    event.checkpointSize <= context.request.checkpointSize &&
-    event.windowSize >= 1 &&
-    event.windowSize <= context.request.windowSize
-  );
-}
-
-/** Goes with renegotiatesSizesOnRecovery: no recovery request is refused for its sizes. */
-export function acceptsAnyRecoveryRequest(_: GuardArgs): boolean {
-  return true;
+export function answersRecoveryLikeAFreshOpen(_: GuardArgs): boolean {
+  return false;
 }
 
 const unpatchedTurn = { isTurnRederivedOnRecovery: keepsTurnBeliefFromBeforeTheLoss };
 const patchedTurn = { isTurnRederivedOnRecovery: patchedRecoveryGuards.isTurnRederivedOnRecovery };
-const unpatchedCheckpoint = {
-  isAcceptableRecoveryAnswer: renegotiatesSizesOnRecovery,
-  isRecoveryRequestCompatible: acceptsAnyRecoveryRequest,
-};
-const patchedCheckpoint = {
-  isAcceptableRecoveryAnswer: patchedRecoveryGuards.isAcceptableRecoveryAnswer,
-  isRecoveryRequestCompatible: patchedRecoveryGuards.isRecoveryRequestCompatible,
-};
+const unpatchedCheckpoint = { isRecoveryBoundByOriginalAgreement: answersRecoveryLikeAFreshOpen };
+const patchedCheckpoint = { isRecoveryBoundByOriginalAgreement: patchedRecoveryGuards.isRecoveryBoundByOriginalAgreement };
 
 export const variants = {
   unpatched: mtaMachine.provide({ guards: { ...unpatchedTurn, ...unpatchedCheckpoint } }),

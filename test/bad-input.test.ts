@@ -17,14 +17,15 @@ const file = (name: string, text: string) => {
 const results = JSON.parse(readFileSync('results/unpatched.json', 'utf8')) as {
   group: string;
   bounds: { name: string; value: string }[];
-  runs: { id: string; properties: { name: string; counterexample?: { steps: { label: string }[] } }[] }[];
+  runs: { id: string; bounds: { name: string; value: string }[]; properties: { name: string; counterexample?: { steps: { label: string }[] } }[] }[];
 };
 const edited = (edit: (copy: typeof results) => void) => {
   const copy = structuredClone(results);
   edit(copy);
   return JSON.stringify(copy);
 };
-const twaNoDeadlock = (copy: typeof results) => copy.runs.find((r) => r.id === 'unpatched · twa')!.properties.find((p) => p.name === 'no deadlock')!.counterexample!;
+const twaRun = (copy: typeof results) => copy.runs.find((r) => r.id === 'unpatched · twa')!;
+const twaNoDeadlock = (copy: typeof results) => twaRun(copy).properties.find((p) => p.name === 'no deadlock')!.counterexample!;
 
 const cases: [string, () => Promise<{ code: number; stdout: string; stderr: string }>, RegExp][] = [
   // check: flags
@@ -42,6 +43,10 @@ const cases: [string, () => Promise<{ code: number; stdout: string; stderr: stri
   ['check: a value for a flag', () => check('--json=yes'), /--json takes no value/],
   ['check: an option given twice', () => check('--variant', 'patched', '--variant', 'unpatched'), /--variant is given twice/],
   ['check: a stray argument', () => check('stray'), /unexpected argument "stray"/],
+  ['check: an unknown channel fault', () => check('--faults', 'bogus'), /--faults takes none or a comma-separated list of drop, duplicate, reorder \(got "bogus"\)/],
+  ['check: a fault named twice', () => check('--faults', 'drop,drop'), /--faults names a value twice/],
+  ['check: an empty limit list', () => check('--acceptor-checkpoints', '1,,2'), /--acceptor-checkpoints takes values separated by commas, with none empty/],
+  ['check: a limit out of range', () => check('--acceptor-windows', '0'), /--acceptor-windows must be a whole number from 1 to 4 \(got 0\)/],
   // commands and suites
   ['no --suite', () => cli('check'), /--suite <module> is required/],
   ['an unknown command', () => cli('prove', '--suite', 'machines/suite.ts'), /unknown command "prove"; use verify, check, mutants, replay/],
@@ -61,7 +66,7 @@ const cases: [string, () => Promise<{ code: number; stdout: string; stderr: stri
   ['replay: a property that fails in several runs', () => replay('results/unpatched.json', 'recovery keeps the negotiated checkpoint size'), /fails in several runs .*; choose one with --run/],
   ['replay: an unknown run', () => replay('results/unpatched.json', 'no deadlock', '--run', 'unpatched · duplex'), /has no run "unpatched · duplex"/],
   ['replay: an unknown variant', () => replay(file('variant.json', edited((c) => Object.assign(c, { group: 'hotfix' }))), 'no deadlock'), /does not fit the current model: unknown variant "hotfix"/],
-  ['replay: an unknown bound', () => replay(file('bound.json', edited((c) => c.bounds.push({ name: 'speed', value: '9' }))), 'no deadlock'), /does not fit the current model: unknown bound "speed"/],
+  ['replay: an unknown bound', () => replay(file('bound.json', edited((c) => twaRun(c).bounds.push({ name: 'speed', value: '9' }))), 'no deadlock'), /does not fit the current model: unknown bound "speed"/],
   [
     'replay: a trace from another model version',
     () => replay(file('version.json', edited((c) => (twaNoDeadlock(c).steps[3]!.label = 'deliver to B'))), 'no deadlock'),

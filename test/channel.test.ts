@@ -5,8 +5,9 @@ import { createActor } from 'xstate';
 import { channelMachine, type ChannelInput, type ChannelEmitted } from '../machines/channel.machine';
 import type { Pdu } from '../machines/pdu';
 
-const connect: Pdu = { kind: 'RTORQ', checkpointSize: 1, windowSize: 1, dialogueMode: 'twa', connectionData: { kind: 'open', connectionId: 1 }, initialTurn: 'initiator' };
-const accept: Pdu = { kind: 'RTOAC', checkpointSize: 1, windowSize: 1, connectionData: { kind: 'open', connectionId: 1 }, initialTurn: 'initiator' };
+const connect: Pdu = { kind: 'RTORQ', checkpointSize: 1, windowSize: 1, dialogueMode: 'twa', connectionData: { kind: 'open', connectionId: 1 }, initialTurn: 'caller' };
+const accept: Pdu = { kind: 'RTOAC', checkpointSize: 1, windowSize: 1, connectionData: { kind: 'open', connectionId: 1 }, initialTurn: 'caller' };
+const recover: Pdu = { ...connect, connectionData: { kind: 'recover', connectionId: 1 } } as Pdu;
 const please: Pdu = { kind: 'PT', priority: 0 };
 const give: Pdu = { kind: 'GTC' };
 
@@ -18,7 +19,7 @@ function startChannel(input: Partial<ChannelInput> = {}) {
   return { channel, emitted, context: () => channel.getSnapshot().context };
 }
 
-/** A connects, B receives the RTORQ and answers: both are on connection 1. */
+/** A connects, B receives the RTORQ and answers: both are on the connection. */
 function connected(input: Partial<ChannelInput> = {}) {
   const setup = startChannel(input);
   setup.channel.send({ type: 'mta.send', from: 'A', pdu: connect });
@@ -30,15 +31,17 @@ function connected(input: Partial<ChannelInput> = {}) {
 }
 
 describe('channel', () => {
-  test('a connect opens connection 1 and B joins it when the RTORQ arrives', () => {
-    const { channel, emitted, context } = startChannel();
-    expect(channel.getSnapshot().value).toBe('down');
-    channel.send({ type: 'mta.send', from: 'A', pdu: connect });
-    expect(channel.getSnapshot().value).toBe('up');
-    expect(context().epochOf).toEqual({ A: 1, B: 0 });
-    channel.send({ type: 'net.deliver', to: 'B' });
-    expect(context().epochOf).toEqual({ A: 1, B: 1 });
-    expect(emitted).toEqual([{ type: 'deliver', to: 'B', pdu: connect }]);
+  test('a connect opens a connection and the other side joins it when the RTORQ arrives; either side may connect', () => {
+    for (const [from, to] of [['A', 'B'], ['B', 'A']] as const) {
+      const { channel, emitted, context } = startChannel();
+      expect(channel.getSnapshot().value).toBe('down');
+      channel.send({ type: 'mta.send', from, pdu: connect });
+      expect(channel.getSnapshot().value).toBe('up');
+      expect(context().joined).toEqual({ [from]: true, [to]: false });
+      channel.send({ type: 'net.deliver', to });
+      expect(context().joined).toEqual({ A: true, B: true });
+      expect(emitted).toEqual([{ type: 'deliver', to, pdu: connect }]);
+    }
   });
 
   test('FIFO per direction', () => {
@@ -64,42 +67,82 @@ describe('channel', () => {
     expect(context().lossNoticePending).toEqual({ A: false, B: true });
   });
 
-  test('a side learns of the loss before anything sent on the new connection reaches it', () => {
+  test('half-open: a connect may reach a side before it saw its old connection lost; it joins, and is never told of the old loss', () => {
     const { channel, emitted, context } = connected();
     channel.send({ type: 'net.lose' });
     channel.send({ type: 'net.notice', to: 'A' });
-    channel.send({ type: 'mta.send', from: 'A', pdu: connect }); // recovery connect: connection 2
-    expect(context().epoch).toBe(2);
-    const before = channel.getSnapshot();
+    channel.send({ type: 'mta.send', from: 'A', pdu: recover });
+    expect(context().lossNoticePending).toEqual({ A: false, B: true });
     channel.send({ type: 'net.deliver', to: 'B' });
-    expect(channel.getSnapshot()).toBe(before); // blocked by B's pending loss notice
+    expect(context().lossNoticePending).toEqual({ A: false, B: false });
+    expect(context().joined).toEqual({ A: true, B: true });
+    expect(emitted.map((event) => event.type)).toEqual(['lossNoticed', 'deliver']);
+  });
+
+  test('a side learns of a loss before anything but a connect reaches it', () => {
+    // Only a reordering fault can put something before the connect on the new connection.
+    const { channel, emitted, context } = connected({ faults: ['reorder'] });
+    channel.send({ type: 'net.lose' });
     channel.send({ type: 'net.notice', to: 'B' });
-    channel.send({ type: 'net.deliver', to: 'B' });
+    channel.send({ type: 'mta.send', from: 'B', pdu: recover });
+    channel.send({ type: 'mta.send', from: 'B', pdu: please });
+    channel.send({ type: 'net.reorder', to: 'A' });
+    expect(context().toA).toEqual([please, recover]);
+    const before = channel.getSnapshot();
+    channel.send({ type: 'net.deliver', to: 'A' });
+    expect(channel.getSnapshot()).toBe(before); // blocked by A's pending loss notice
+    channel.send({ type: 'net.notice', to: 'A' });
+    channel.send({ type: 'net.deliver', to: 'A' });
     expect(emitted.map((event) => event.type)).toEqual(['lossNoticed', 'lossNoticed', 'deliver']);
   });
 
-  test('a new connect drops what was in flight to the initiator, and B\'s sends are lost until B joins', () => {
+  test('two connects cross: the later one wins, and the side whose connect was dropped stays on the new connection', () => {
+    const { channel, context } = startChannel();
+    channel.send({ type: 'mta.send', from: 'A', pdu: connect });
+    channel.send({ type: 'mta.send', from: 'B', pdu: recover });
+    expect(context().toB).toEqual([]); // A's connect is gone
+    expect(context().toA).toEqual([recover]);
+    expect(context().joined).toEqual({ A: true, B: true });
+  });
+
+  test('a disconnect ends the connection without a loss: everything in flight is gone and the peer learns of it', () => {
+    const { channel, emitted, context } = connected();
+    channel.send({ type: 'mta.send', from: 'B', pdu: please });
+    channel.send({ type: 'mta.send', from: 'A', pdu: give });
+    channel.send({ type: 'mta.disconnect', from: 'A' });
+    expect(channel.getSnapshot().value).toBe('down');
+    expect([context().toA, context().toB, context().losses]).toEqual([[], [], 0]);
+    expect(context().lossNoticePending).toEqual({ A: false, B: true });
+    channel.send({ type: 'net.notice', to: 'B' });
+    expect(emitted).toEqual([{ type: 'lossNoticed', to: 'B' }]);
+  });
+
+  test('a new connect drops what was in flight to its sender, and the other side\'s sends are lost until it joins', () => {
     const { channel, context } = connected();
     channel.send({ type: 'mta.send', from: 'B', pdu: please });
     channel.send({ type: 'mta.send', from: 'A', pdu: connect }); // the threshold association
     expect(context().toA).toEqual([]);
-    channel.send({ type: 'mta.send', from: 'B', pdu: please }); // B is still on connection 1
+    channel.send({ type: 'mta.send', from: 'B', pdu: please }); // B is still on the old connection
     expect(context().toA).toEqual([]);
     channel.send({ type: 'net.deliver', to: 'B' });
     channel.send({ type: 'mta.send', from: 'B', pdu: please });
     expect(context().toA).toEqual([please]);
   });
 
-  test('RTAB ends the connection: it still arrives, what was in flight to its sender is gone, later sends are lost', () => {
-    const { channel, emitted, context } = connected();
-    channel.send({ type: 'mta.send', from: 'B', pdu: please });
-    channel.send({ type: 'mta.send', from: 'A', pdu: { kind: 'RTAB', reason: 'protocolError' } });
-    expect(channel.getSnapshot().value).toBe('down');
-    expect(context().toA).toEqual([]);
-    channel.send({ type: 'mta.send', from: 'B', pdu: please });
-    expect(context().toA).toEqual([]);
+  test('RTORJ ends the connection: it still arrives, what was in flight to its sender is gone, later sends are lost', () => {
+    const refuse: Pdu = { kind: 'RTORJ', reason: 'cannotRecover' };
+    const { channel, emitted, context } = startChannel();
+    channel.send({ type: 'mta.send', from: 'A', pdu: recover });
     channel.send({ type: 'net.deliver', to: 'B' });
-    expect(emitted).toEqual([{ type: 'deliver', to: 'B', pdu: { kind: 'RTAB', reason: 'protocolError' } }]);
+    emitted.length = 0;
+    channel.send({ type: 'mta.send', from: 'A', pdu: please }); // stale
+    channel.send({ type: 'mta.send', from: 'B', pdu: refuse });
+    expect(channel.getSnapshot().value).toBe('down');
+    expect(context().toB).toEqual([]);
+    channel.send({ type: 'mta.send', from: 'B', pdu: please });
+    expect(context().toA).toEqual([refuse]);
+    channel.send({ type: 'net.deliver', to: 'A' });
+    expect(emitted).toEqual([{ type: 'deliver', to: 'A', pdu: refuse }]);
   });
 
   test('the loss budget bounds the number of losses', () => {
@@ -109,7 +152,7 @@ describe('channel', () => {
     expect(channel.getSnapshot()).toBe(before);
   });
 
-  test('single-PDU loss, duplication and reordering are off by default', () => {
+  test('single-PDU drop, duplication and reordering are off by default', () => {
     const { channel } = connected();
     channel.send({ type: 'mta.send', from: 'A', pdu: please });
     channel.send({ type: 'mta.send', from: 'A', pdu: give });
@@ -118,8 +161,8 @@ describe('channel', () => {
     expect(channel.getSnapshot()).toBe(before);
   });
 
-  test('with the fault modes on, single PDUs are lost, duplicated and reordered', () => {
-    const { channel, context } = connected({ singlePduLoss: true, duplication: true, reordering: true });
+  test('with the faults on, single PDUs are dropped, duplicated and reordered, up to maxFaults in all', () => {
+    const { channel, context } = connected({ faults: ['drop', 'duplicate', 'reorder'], maxFaults: 3 });
     channel.send({ type: 'mta.send', from: 'A', pdu: please });
     channel.send({ type: 'mta.send', from: 'A', pdu: give });
     channel.send({ type: 'net.reorder', to: 'B' });
@@ -128,6 +171,10 @@ describe('channel', () => {
     expect(context().toB).toEqual([give, give, please]);
     channel.send({ type: 'net.drop', to: 'B' });
     expect(context().toB).toEqual([give, please]);
+    expect(context().faults).toBe(3);
+    const before = channel.getSnapshot();
+    channel.send({ type: 'net.drop', to: 'B' });
+    expect(channel.getSnapshot()).toBe(before);
   });
 
   test('reaching the capacity is a modelling error, not a silent drop', () => {
@@ -140,7 +187,8 @@ describe('channel', () => {
   test.each([
     [{ capacity: 0, maxLosses: 1 }, /capacity/],
     [{ capacity: 4, maxLosses: -1 }, /maxLosses/],
-    [{ capacity: 4, maxLosses: 1, duplication: 'yes' }, /duplication/],
+    [{ capacity: 4, maxLosses: 1, faults: ['duplication'] }, /faults/],
+    [{ capacity: 4, maxLosses: 1, faults: ['drop'], maxFaults: -1 }, /maxFaults/],
   ])('bad input %j fails naming the field', (input, field) => {
     const channel = createActor(channelMachine, { input: input as ChannelInput });
     channel.subscribe({ error: () => {} });

@@ -12,15 +12,24 @@ describe('verdicts and exit codes', () => {
   test('check exits 0 when every property holds, and says how big the search was', async () => {
     const { code, stdout, stderr } = await check('--variant', 'patched', '--mode', 'monologue');
     expect(code).toBe(0);
-    expect(stdout).toMatch(/\| recovery keeps the negotiated checkpoint size \| pass \|/);
-    expect(stderr).toMatch(/patched · monologue\s+510 states/);
+    expect(stdout).toMatch(/\| a recovery succeeds while the connection stays up \| pass \|/);
+    const manifest = JSON.parse(readFileSync('machines/expected-outcomes.json', 'utf8')) as { runs: Record<string, { states: number }> };
+    expect(stderr).toMatch(new RegExp(`patched · monologue\\s+${manifest.runs['patched · monologue']!.states} states`));
   });
 
   test('check exits 1 on a violation and prints the counterexample', async () => {
     const { code, stdout } = await check('--variant', 'unpatched', '--mode', 'monologue');
     expect(code).toBe(1);
-    expect(stdout).toMatch(/“recovery keeps the negotiated checkpoint size” fails \(7 steps\)/);
+    expect(stdout).toMatch(/“a recovery succeeds while the connection stays up” fails \(\d+ steps\)/);
     expect(stdout).toContain('```mermaid');
+  });
+
+  test.each(['drop', 'duplicate', 'reorder'])('check --faults %s completes with a verdict, the fault in its bounds table', async (fault) => {
+    const { code, stdout } = await check('--variant', 'patched', '--mode', 'monologue', '--faults', fault, '--json');
+    expect([0, 1]).toContain(code);
+    const result = JSON.parse(stdout) as { bounds: { name: string; value: string }[]; runs: { statistics: { complete: boolean } }[] };
+    expect(result.bounds).toContainEqual({ name: 'faults', value: `{${fault}}` });
+    expect(result.runs[0]!.statistics.complete).toBe(true);
   });
 
   test('a state limit is inconclusive (exit 3), never verified', async () => {

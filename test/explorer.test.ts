@@ -74,7 +74,7 @@ describe('property kinds', () => {
   });
 
   test('a property that does not apply is n/a; a leads-to with no premise is vacuous, not a pass', () => {
-    expect(analyse(explore(toyModel()), [{ ...eventuallyOff, appliesWhen: false }])[0]!.verdict).toBe('n/a');
+    expect(analyse(explore(toyModel()), [{ ...eventuallyOff, notApplicableBecause: 'a reason' }])[0]).toMatchObject({ verdict: 'n/a', note: 'a reason' });
     expect(analyse(explore(toyModel()), [{ ...eventuallyOff, from: () => false }])[0]!.verdict).toBe('vacuous');
   });
 });
@@ -143,17 +143,27 @@ describe('canonical keys', () => {
 describe('sweeps', () => {
   test('a rung that reaches the budget is over budget, never clean, and the larger rungs are not tried', () => {
     const run = (options: ToyOptions) => ({ id: 'toy', group: 'toy', section: 'toy', model: toyModel(options), properties: [{ kind: 'always' as const, name: 'anything', holds: () => true }] });
-    const markdown = runSweep(
+    const { markdown, clean } = runSweep(
       {
         title: 'toy sweep',
         budget: 6,
         fixed: [],
-        sections: [{ name: 'toy', ladders: [{ row: 'lamp', rungs: [{ column: 'no switch', run: run({ offIn: [] }) }, { column: 'switch', run: run({}) }, { column: 'again', run: run({}) }] }] }],
+        sections: [{ name: 'toy', expectClean: true, ladders: [{ row: 'lamp', rungs: [{ column: 'no switch', run: run({ offIn: [] }) }, { column: 'switch', run: run({}) }, { column: 'again', run: run({}) }] }] }],
         minimal: [],
       },
       () => {},
     );
     expect(markdown).toContain('| lamp | clean, 5 | over budget | — |');
     expect(markdown).toContain('**1 cells clean, 0 failing, 1 over budget, 1 not tried.**');
+    expect(clean).toBe(true);
+  });
+
+  test('a failing cell makes the sweep unclean, unless its section only reports', () => {
+    const failingRun = { id: 'toy', group: 'toy', section: 'toy', model: toyModel({ offIn: [] }), properties: [{ kind: 'always' as const, name: 'never', holds: () => false }] };
+    const sweep = (expectClean: boolean) =>
+      runSweep({ title: 'toy', budget: 100, fixed: [], sections: [{ name: 'toy', expectClean, ladders: [{ row: 'lamp', rungs: [{ column: 'one', run: failingRun }] }] }], minimal: [] }, () => {});
+    expect(sweep(true).clean).toBe(false);
+    expect(sweep(false).clean).toBe(true);
+    expect(sweep(false).markdown).toContain('toy, lamp, one: never');
   });
 });

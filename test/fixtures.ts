@@ -5,8 +5,8 @@ import { describePdu } from '../machines/pdu';
 import { createSystem, phaseOf, queueLengthOf, turnOf, type EnvironmentEvent, type MtaConfig, type RunningSystem, type SystemConfig } from '../machines/system';
 import type { VariantName } from '../machines/variants';
 
-/** A proposes checkpoint 2 KB, window 2; B accepts at most checkpoint 1: messages of 2 KB travel as 2 segments. */
-export const initiatorConfig: MtaConfig = {
+/** Both MTAs propose checkpoint 2 KB, window 2, in every connect they send; messages are 2 KB. */
+export const mtaConfig: MtaConfig = {
   checkpointSize: 2,
   windowSize: 2,
   dialogueMode: 'twa',
@@ -14,13 +14,15 @@ export const initiatorConfig: MtaConfig = {
   recoveryAttempts: 2,
   messageSize: 2,
 };
-export const responderConfig: MtaConfig = { ...initiatorConfig, checkpointSize: 1 };
+
+/** The acceptor's local limit the scenarios use unless they say otherwise: it lowers 2 KB to 1 KB, so a message has 2 segments. */
+export const lowLimit = { checkpointSize: 1, windowSize: 2 } as const;
 
 export function systemConfig(variant: VariantName, overrides: { a?: Partial<MtaConfig>; b?: Partial<MtaConfig>; maxLosses?: number } = {}): SystemConfig {
   return {
     variant,
-    a: { ...initiatorConfig, ...overrides.a },
-    b: { ...responderConfig, ...overrides.b },
+    a: { ...mtaConfig, ...overrides.a },
+    b: { ...mtaConfig, ...overrides.b },
     channel: { capacity: 8, maxLosses: overrides.maxLosses ?? 1 },
   };
 }
@@ -52,7 +54,22 @@ export function view(system: RunningSystem) {
   };
 }
 
-/** Every environment event the scenarios can offer, with the acceptor's answers over a small grid. */
+/** The MTA that is answering a connect, if any. */
+export function answeringSide(system: RunningSystem): 'A' | 'B' | null {
+  return (['A', 'B'] as const).find((side) => phaseOf(system.mtas[side].getSnapshot()) === 'answering') ?? null;
+}
+
+/** Drains the channel, answering every connect with this local limit, until nothing more happens. */
+export function settle(system: RunningSystem, limit: { checkpointSize: number; windowSize: number } = lowLimit): void {
+  for (;;) {
+    system.drain();
+    const side = answeringSide(system);
+    if (side === null) return;
+    system.dispatch({ type: 'local.limit', at: side, ...limit });
+  }
+}
+
+/** Every environment event the scenarios can offer, with the acceptor's limits over a small grid. */
 export function everyEnvironmentEvent(): EnvironmentEvent[] {
   const events: EnvironmentEvent[] = [{ type: 'net.lose' }];
   for (const side of ['A', 'B'] as const) {
@@ -68,7 +85,7 @@ export function everyEnvironmentEvent(): EnvironmentEvent[] {
     );
     for (let checkpointSize = 0; checkpointSize <= 3; checkpointSize++) {
       for (let windowSize = 1; windowSize <= 3; windowSize++) {
-        events.push({ type: 'local.answer', at: side, checkpointSize, windowSize });
+        events.push({ type: 'local.limit', at: side, checkpointSize, windowSize });
       }
     }
   }

@@ -5,7 +5,7 @@ import { createActor } from 'xstate';
 import { InvalidInputError } from '../machines/mta.input';
 import { mtaMachine } from '../machines/mta.machine';
 import { createSystem } from '../machines/system';
-import { initiatorConfig, systemConfig } from './fixtures';
+import { mtaConfig, systemConfig } from './fixtures';
 
 const badFields: [string, Record<string, unknown>, string][] = [
   ['a negative checkpoint size', { checkpointSize: -1 }, 'checkpointSize'],
@@ -36,7 +36,7 @@ describe('bad MTA configuration', () => {
   });
 
   test.each(badFields)('%s puts a bare actor in the error state, naming the field', (_, override, field) => {
-    const actor = createActor(mtaMachine, { input: { ...initiatorConfig, role: 'initiator', ...override } as never });
+    const actor = createActor(mtaMachine, { input: { ...mtaConfig, role: 'initiator', ...override } as never });
     const errors: unknown[] = [];
     actor.subscribe({ error: (error) => errors.push(error) });
     actor.start();
@@ -46,7 +46,7 @@ describe('bad MTA configuration', () => {
   });
 
   test('an unknown role is refused', () => {
-    const actor = createActor(mtaMachine, { input: { ...initiatorConfig, role: 'observer' } as never });
+    const actor = createActor(mtaMachine, { input: { ...mtaConfig, role: 'observer' } as never });
     actor.subscribe({ error: () => {} });
     actor.start();
     expect(String((actor.getSnapshot() as { error?: Error }).error?.message)).toMatch(/role must be one of initiator \| responder/);

@@ -4,12 +4,12 @@
 
 import { describe, expect, test } from 'vitest';
 import type { VariantName } from '../machines/variants';
-import { enabledEvents, startSystem, systemConfig, view } from './fixtures';
+import { enabledEvents, lowLimit, settle, startSystem, systemConfig, view } from './fixtures';
 
 /** Opens the association, lets B ask for the Turn, has A give it, and loses the connection with the GTC in flight. */
 function loseTheTurnInFlight(variant: VariantName) {
   const system = startSystem(systemConfig(variant));
-  system.drain(); // RTORQ / RTOAC: A holds the Turn (token setting: initiator's side)
+  settle(system); // RTORQ / RTOAC: A holds the Turn (token setting: the caller's side)
   expect(view(system).A.turn).toBe('holding');
 
   system.dispatch({ type: 'user.submit', at: 'B' }); // B has mail: it sends PT
@@ -24,21 +24,26 @@ function loseTheTurnInFlight(variant: VariantName) {
   return system;
 }
 
-/** ... then A recovers (B answers with the original sizes) and everything in flight is delivered. */
+/**
+ * ... then A, the initiator with a backlog, recovers: its recovering connect reaches B before B
+ * has seen the loss, B takes it over and answers with the original sizes; everything in flight
+ * is delivered.
+ */
 function recoverAfterTheLoss(variant: VariantName) {
   const system = loseTheTurnInFlight(variant);
-  system.drain(); // both notice the loss; A sends RTORQ(recover 1); B waits for its own answer
+  system.dispatch({ type: 'net.notice', to: 'A' });
   expect(view(system).A.phase).toBe('recovering');
-  expect(view(system).B.phase).toBe('answeringRecovery');
-  expect(system.dispatch({ type: 'local.answer', at: 'B', checkpointSize: 1, windowSize: 2 })).toBe(true);
-  system.drain();
+  system.dispatch({ type: 'net.deliver', to: 'B' });
+  expect(view(system).B.phase).toBe('answering');
+  expect(system.dispatch({ type: 'local.limit', at: 'B', ...lowLimit })).toBe(true);
+  settle(system);
   return system;
 }
 
 describe('KB Q166594 in unpatched, two-way alternate', () => {
   test('after recovery both sides believe the other holds the Turn, and the Turn-Please is ignored', () => {
     const system = recoverAfterTheLoss('unpatched');
-    expect(system.sent.A).toContain('RTORQ(recover 1, ckpt 2, win 2, twa, turn initiator)');
+    expect(system.sent.A).toContain('RTORQ(recover 1, ckpt 2, win 2, twa, turn caller)');
     expect(system.sent.A.at(-1)).toBe('PT(prio 0)'); // A asks for the Turn back ...
     expect(system.sent.B.at(-1)).toBe('PT(prio 0)'); // ... and so does B; each ignores the other's
     const state = view(system);
@@ -66,7 +71,7 @@ describe('KB Q166594 in unpatched, two-way alternate', () => {
     expect(view(system).A.queue).toBe(3);
     expect(system.dispatch({ type: 'queue.threshold', at: 'A' })).toBe(true);
     expect(view(system).A.phase).toBe('opening');
-    system.drain();
+    settle(system);
     const state = view(system);
     expect(state.A.connectionId).toBe(2);
     expect(state.B.delivered).toEqual([1, 2, 3]);
@@ -80,7 +85,7 @@ describe('KB Q166594 in unpatched, two-way alternate', () => {
 describe.each(['turn-fix', 'patched'] as const)('KB Q166594 narrative in %s', (variant) => {
   test('after recovery exactly one side holds the Turn', () => {
     const system = recoverAfterTheLoss(variant);
-    // The recovery connect names the initiator's side; both take the Turn from it.
+    // The recovery connect names the caller's side (A); both take the Turn from it.
     const holders = (['A', 'B'] as const).filter((side) => system.mtas[side].getSnapshot().matches({ turn: 'holding' }));
     expect(holders).toHaveLength(1);
   });

@@ -1,89 +1,110 @@
 // KB Q187929, "recovery checkpoint size different, MTA connection fails", driven through real
-// actors on a monologue association: B answers the recovery with a checkpoint size other than
-// the one it gave originally, and A cannot reconnect.
+// actors on a monologue association. B's local limit is 1 KB when A connects and 2 KB when A
+// recovers (ISODE's limit is the session SSDU size of each connection): the unpatched B answers
+// the recovery from its current limit, A cannot use the answer, and after the recovery timer the
+// transfer starts again from the beginning, sending confirmed data a second time.
 
 import { describe, expect, test } from 'vitest';
-import type { VariantName } from '../machines/variants';
-import { startSystem, systemConfig, view } from './fixtures';
+import { createSystem } from '../machines/system';
+import { variants, type VariantName } from '../machines/variants';
+import { systemConfig, view } from './fixtures';
 
-/** A sends a 2-segment message; checkpoint 1 is confirmed; the connection is lost; A starts recovering. */
-function interruptAfterFirstCheckpoint(variant: VariantName) {
-  const system = startSystem(systemConfig(variant, { a: { dialogueMode: 'monologue' }, b: { dialogueMode: 'monologue' } }));
+const limitOnOpen = { checkpointSize: 1, windowSize: 2 } as const;
+const limitOnRecovery = { checkpointSize: 2, windowSize: 2 } as const;
+const monologue = { a: { dialogueMode: 'monologue' as const }, b: { dialogueMode: 'monologue' as const } };
+
+/** A sends a 2-segment message; checkpoint 1 is confirmed; the connection is lost; A's recovering connect reaches B. */
+function interruptAfterFirstCheckpoint(variant: VariantName, machine = variants[variant]) {
+  const config = systemConfig(variant, monologue);
+  const system = Object.assign(createSystem(config, machine), { sent: { A: [] as string[] } });
+  system.mtas.A.on('send', ({ pdu }) => system.sent.A.push(pdu.kind === 'DT' ? `DT ${pdu.fromKB}-${pdu.toKB}` : pdu.kind));
   system.drain();
-  const original = system.mtas.B.getSnapshot().context.original;
-  expect(original).toEqual({ checkpointSize: 1, windowSize: 2, dialogueMode: 'monologue' }); // B lowered 2 to 1
+  system.dispatch({ type: 'local.limit', at: 'B', ...limitOnOpen });
+  system.drain();
+  expect(system.mtas.B.getSnapshot().context.original).toEqual({ checkpointSize: 1, windowSize: 2, dialogueMode: 'monologue' }); // B lowered 2 to 1
 
   system.dispatch({ type: 'user.submit', at: 'A' });
-  expect(view(system).inFlight.toB).toEqual(['AS(msg 1)', 'DT(msg 1, seg 1)', 'MIP(1)', 'DT(msg 1, seg 2)', 'MIP(2)', 'AE(msg 1)']);
-  for (let i = 0; i < 3; i++) system.dispatch({ type: 'net.deliver', to: 'B' }); // AS, DT 1, MIP 1
-  system.dispatch({ type: 'net.deliver', to: 'A' }); // MIA 1: checkpoint 1 confirmed at A
-  expect(system.mtas.A.getSnapshot().context.outgoing).toEqual({ activity: 1, segmentsSent: 2, lastConfirmedSerial: 1 });
+  for (let i = 0; i < 3; i++) system.dispatch({ type: 'net.deliver', to: 'B' }); // AS, DT 0-1, MIP 1
+  system.dispatch({ type: 'net.deliver', to: 'A' }); // MIA 1: checkpoint 1 (the first KB) confirmed at A
+  expect(system.mtas.A.getSnapshot().context.confirmedKB).toBe(1);
 
   system.dispatch({ type: 'net.lose' });
   system.drain();
   expect(view(system).A.phase).toBe('recovering');
-  expect(view(system).B.phase).toBe('answeringRecovery');
+  expect(view(system).B.phase).toBe('answering');
+  expect(system.mtas.B.getSnapshot().context.request?.checkpointSize).toBe(2); // A proposes the same size again
   return system;
 }
 
 describe('KB Q187929 in unpatched, monologue', () => {
-  test('B answers the recovery with a different checkpoint size; A cannot reconnect and the recovery timeout restarts the transfer', () => {
+  test('B answers the recovery from its current limit; A cannot reconnect; the timer restarts the transfer and sends confirmed data again', () => {
     const system = interruptAfterFirstCheckpoint('unpatched');
 
-    // Attempt 1: B chooses again and answers 2 KB instead of its original 1 KB.
-    expect(system.dispatch({ type: 'local.answer', at: 'B', checkpointSize: 2, windowSize: 2 })).toBe(true);
-    expect(system.mtas.B.getSnapshot().context.agreed).toEqual({ checkpointSize: 2, windowSize: 2, dialogueMode: 'monologue' });
+    // Attempt 1: B's limit is now 2 KB, and it answers like a fresh open: 2 KB, not the original 1 KB.
+    system.dispatch({ type: 'local.limit', at: 'B', ...limitOnRecovery });
+    expect(system.mtas.B.getSnapshot().context.agreed?.checkpointSize).toBe(2);
     expect(system.mtas.B.getSnapshot().context.original?.checkpointSize).toBe(1);
-    system.drain();
-    expect(system.sent.A.slice(-2)).toEqual(['RTAB(protocolError)', 'RTORQ(recover 1, ckpt 2, win 2, monologue, turn initiator)']);
-
-    // Attempt 2: the same again; the attempts are used up.
-    expect(view(system).B.phase).toBe('answeringRecovery');
-    system.dispatch({ type: 'local.answer', at: 'B', checkpointSize: 2, windowSize: 1 });
-    system.drain();
-    expect(view(system).A.phase).toBe('recoveryFailed');
+    system.drain(); // A refuses the answer by releasing the connection, and tries again
+    expect(system.sent.A.slice(-1)).toEqual(['RTORQ']);
     expect(system.mtas.A.getSnapshot().context.recoveryAttemptsUsed).toBe(2);
+
+    // Attempt 2: the same again; A has no attempt left and waits for the recovery timeout.
+    system.dispatch({ type: 'local.limit', at: 'B', ...limitOnRecovery });
+    system.drain();
+    expect(view(system).A.phase).toBe('awaitingRecovery');
+    expect(view(system).B.phase).toBe('awaitingRecovery');
     expect(view(system).B.delivered).toEqual([]);
 
-    // The recovery timeout drops the checkpoint data and opens a new association: the message starts again from segment 1.
+    // The timeout drops the checkpoint data; a new association; the message starts again from its first KB.
     const sentBefore = system.sent.A.length;
     expect(system.dispatch({ type: 'timer.recovery', at: 'A' })).toBe(true);
     system.drain();
-    expect(system.sent.A.slice(sentBefore)).toEqual([
-      'RTORQ(open 2, ckpt 2, win 2, monologue, turn initiator)',
-      'AS(msg 1)',
-      'DT(msg 1, seg 1)',
-      'MIP(1)',
-      'DT(msg 1, seg 2)',
-      'MIP(2)',
-      'AE(msg 1)',
-    ]);
+    system.dispatch({ type: 'local.limit', at: 'B', ...limitOnOpen });
+    system.drain();
+    expect(system.sent.A.slice(sentBefore)).toEqual(['RTORQ', 'AS', 'DT 0-1', 'MIP', 'DT 1-2', 'MIP', 'AE']);
+    expect(system.mtas.A.getSnapshot().context.resentConfirmedData).toBe(true);
     const state = view(system);
     expect(state.A.connectionId).toBe(2);
     expect(state.B.delivered).toEqual([1]);
     expect(state.A.queue).toBe(0);
   });
+
+  test('with the same limit as on the original connection, the unpatched recovery succeeds: the bug needs the limit to change', () => {
+    const system = interruptAfterFirstCheckpoint('unpatched');
+    system.dispatch({ type: 'local.limit', at: 'B', ...limitOnOpen });
+    system.drain();
+    expect(view(system).A.phase).toBe('open');
+    expect(view(system).B.delivered).toEqual([1]);
+    expect(system.mtas.A.getSnapshot().context.resentConfirmedData).toBe(false);
+  });
 });
 
 describe.each(['checkpoint-fix', 'patched'] as const)('KB Q187929 narrative in %s', (variant) => {
-  test('B may only answer the recovery with the original sizes', () => {
+  test('B answers the recovery with the original sizes whatever its current limit, and A resumes after the confirmed checkpoint', () => {
     const system = interruptAfterFirstCheckpoint(variant);
-    expect(system.dispatch({ type: 'local.answer', at: 'B', checkpointSize: 2, windowSize: 2 })).toBe(false);
-    expect(system.dispatch({ type: 'local.answer', at: 'B', checkpointSize: 1, windowSize: 1 })).toBe(false);
-    expect(system.dispatch({ type: 'local.answer', at: 'B', checkpointSize: 1, windowSize: 2 })).toBe(true);
-  });
-
-  test('the recovery is accepted with the original sizes and resumes at the last confirmed checkpoint', () => {
-    const system = interruptAfterFirstCheckpoint(variant);
-    system.dispatch({ type: 'local.answer', at: 'B', checkpointSize: 1, windowSize: 2 });
+    system.dispatch({ type: 'local.limit', at: 'B', ...limitOnRecovery });
+    expect(system.mtas.B.getSnapshot().context.agreed).toEqual(system.mtas.B.getSnapshot().context.original);
     const sentBefore = system.sent.A.length;
     system.drain();
-    expect(system.sent.A.slice(sentBefore)).toEqual(['AR(msg 1, after 1)', 'DT(msg 1, seg 2)', 'MIP(2)', 'AE(msg 1)']);
+    expect(system.sent.A.slice(sentBefore)).toEqual(['AR', 'DT 1-2', 'MIP', 'AE']);
     const state = view(system);
     expect(state.A.phase).toBe('open');
     expect(state.B.delivered).toEqual([1]);
     expect(state.A.queue).toBe(0);
     expect(state.A.connectionId).toBe(1);
-    expect(system.mtas.B.getSnapshot().context.agreed).toEqual(system.mtas.B.getSnapshot().context.original);
+    expect(system.mtas.A.getSnapshot().context.resentConfirmedData).toBe(false);
+  });
+});
+
+describe('what happens if the recovering MTA does not check the answer', () => {
+  test('it resumes at checkpoint 1 of the new size, 2 KB into the message, and B delivers a message with a gap', () => {
+    // The seeded fault caller-adopts-changed-recovery-answer (machines/mutants.ts), on turn-fix.
+    const careless = variants['turn-fix'].provide({ guards: { isOriginalAgreement: () => true } });
+    const system = interruptAfterFirstCheckpoint('turn-fix', careless);
+    system.dispatch({ type: 'local.limit', at: 'B', ...limitOnRecovery });
+    system.drain();
+    expect(system.sent.A.slice(-2)).toEqual(['AR', 'AE']); // after checkpoint 1 of 2 KB nothing is left to send
+    expect(view(system).B.delivered).toEqual([1]);
+    expect(system.mtas.B.getSnapshot().context.damagedDeliveries).toEqual([1]);
   });
 });

@@ -14,13 +14,15 @@
  *   variables below carry exactly what our state key carries: per actor its status,
  *   state value and context without `config` (machines/composition.ts keyOf). Parts of
  *   the key that are the same in every state are left out and named where they would be
- *   (the dialogue mode inside an agreement, a PDU's initialTurn, which is always
- *   'initiator' here). Scratch variables are `hidden`, so they are not in the state
- *   vector.
+ *   (the MTAs' status, always 'active'; the dialogue mode inside an agreement and a
+ *   connect request, always the configured one; the token setting of a connect and of
+ *   its accept, always 'caller'; the channel's fault counter, always 0: the twin has no
+ *   single-PDU faults).
+ *   Scratch variables are `hidden`, so they are not in the state vector.
  * - Run spin with -o2. Without it spin also leaves out of the state vector every variable
- *   that is written but never read, and two parts of our key are such: inConf
- *   (incoming.lastConfirmedSerial) and xList (the ids in damagedDeliveries). SPIN then
- *   merges states we keep apart (patched twa: 3785 stored instead of 4379).
+ *   that is written but never read, and parts of our key are such (inConf,
+ *   incoming.lastConfirmedSerial; xList, the ids in damagedDeliveries). SPIN then merges
+ *   states we keep apart (patched twa at the default bounds: 12302 stored instead of 14074).
  * - One environment step of ours (everyEnvironmentStep) = one option
  *   `:: d_step { guard -> choose the step }` of the `if` that opens the loop's atomic
  *   sequence; the rest of the sequence is one d_step that performs the step: the whole
@@ -30,11 +32,14 @@
  *   stored state has the same pc, exactly as with one `:: guard -> d_step { ... }` loop
  *   option per step; one shared d_step keeps pan.c small (a settle inlined per option made
  *   gcc take about a minute). pan must search depth-first: a breadth-first pan stores
- *   atomic intermediates too, and refuses models with hidden variables anyway.
+ *   atomic intermediates too, and refuses models with hidden variables anyway. The
+ *   acceptor's local.limit is one option per (checkpoint, window) pair in 0..4 x 1..4,
+ *   enabled when the pair is one of the bounds' (the bit masks LIMIT_CKPTS, LIMIT_WINS);
+ *   two pairs may lead to the same state (one stored state, two transitions), as in ours.
  * - Our explorer counts a step that leaves the state as it was as no step. A guard here is
- *   therefore "the step is offered (enabledEnvironmentSteps) AND it changes something";
- *   otherwise SPIN would see a self-loop, and a state whose only moves are self-loops would
- *   not be an end state for SPIN while it is one for us.
+ *   therefore "the step is offered (enabledEnvironmentSteps: every deciding actor offers
+ *   it) AND it changes something"; otherwise SPIN would see a self-loop, and a state whose
+ *   only moves are self-loops would not be an end state for SPIN while it is one for us.
  * - End states: a state with no step is a valid end state for us iff both MTAs' queues are
  *   empty. The loop head carries no end label, so SPIN reports every state with no
  *   executable option as an "invalid end state"; for the valid ones the loop's last option
@@ -42,35 +47,42 @@
  *   self-loop that changes nothing and so adds no stored state. SPIN's invalid end states
  *   are then exactly our terminal states that are not valid end states.
  * - The initial state: XState starts A in association.idle, whose eventless transition
- *   opens at once (connection id 1, RTORQ), and the channel carries that RTORQ. A step
- *   computing this would leave a stored pre-initial state at another pc, so the initial
- *   values are written as initialisers instead. Free queue slots hold BLANK, which is that
- *   first RTORQ, so the one non-empty queue needs no initialising step either.
+ *   opens at once (connection id 1, caller, RTORQ), and the channel carries that RTORQ
+ *   (up, A joined). A step computing this would leave a stored pre-initial state at
+ *   another pc, so the initial values are written as initialisers instead. Free queue
+ *   slots hold BLANK, which is that first RTORQ, so the one non-empty queue needs no
+ *   initialising step either.
  * - Safety properties are assertions at the end of every step, over the state it reached,
- *   so every reachable state but the initial one is checked (in the initial state A is
- *   opening and B idle: nobody holds the Turn and nobody is open, so both hold). Each
- *   asserts a variable named after the property, so pan's message says which one failed.
- *   An assertion on `twin_limit` is never a property: one of the twin's own arrays is
- *   too small for the bounds.
+ *   so every reachable state but the initial one is checked (in the initial state nobody
+ *   holds the Turn, nobody is open, nothing was sent or delivered: all hold). Each asserts
+ *   a variable named after the property, so pan's message says which one failed. The
+ *   assertion is the invariant itself, also in a run where our verdict is n/a ("confirmed
+ *   data is never sent again" with more losses than recovery attempts, or a reachable
+ *   threshold): the test then compares it with the invariant's verdict. An assertion on
+ *   `twin_limit` is never a property: one of the twin's own arrays is too small for the
+ *   bounds, or the twin met a case it assumes away (two regions moving in one eventless
+ *   microstep, see mta_eventless_microstep).
  *
  * XState semantics mirrored (xstate 5.33.3, raise-*.esm.js macrostep/microstep):
  * - An event selects at most one transition per region, regions in document order
  *   (association, turn, sending, receiving), the innermost state first, the first
- *   candidate whose guard holds; all guards see the state before the microstep. Then
- *   transition actions run in region order, each assign visible to the next action, then
- *   the entry actions of entered states (only opening and recovering.connecting have any).
- *   An event no region takes falls to the root (user.submit).
+ *   candidate whose guard holds (a region whose candidates all fail passes the event to
+ *   its ancestors: the association region's own peer.RTORQ handler); all guards see the
+ *   state before the microstep. Then transition actions run in region order, each assign
+ *   visible to the next action, then the entry actions of entered states (only opening
+ *   and recovering.connecting have any; a `reenter` transition runs them again). An event
+ *   no region takes falls to the root (user.submit).
  * - After a microstep, eventless (always) transitions are taken until none is enabled;
- *   only then is the next raised event (association.established, net.lost) taken from the
- *   internal queue, again followed by eventless transitions.
+ *   only then is the next raised event (association.established, net.lost {replaced},
+ *   a re-raised peer.RTORQ) taken from the internal queue, again followed by eventless
+ *   transitions. raise() queues the event when it runs, with the context as it is then.
  * - emit() is resolved when it runs, so a PDU carries the context as assigned by the
- *   actions before it. What an actor emits is routed (system.ts routeEmitted) to the back
- *   of the settle queue.
+ *   actions before it. What an actor emits (a PDU, or a disconnect) is routed
+ *   (system.ts routeEmitted) to the back of the settle queue.
  * - A done actor (the channel after `overflowed`) takes no more events.
  *
- * The variant (machines/variants.ts) is two cpp flags: TURN_FIX substitutes
- * isTurnRederivedOnRecovery, CKPT_FIX substitutes isAcceptableRecoveryAnswer and
- * isRecoveryRequestCompatible.
+ * The variant (machines/variants.ts) is two cpp flags: TURN_FIX substitutes the patched
+ * isTurnRederivedOnRecovery, CKPT_FIX the patched isRecoveryBoundByOriginalAgreement.
  */
 
 /* ---------------------------------------------------------------------------------- */
@@ -101,30 +113,26 @@
 #ifndef ATTEMPTS
 #define ATTEMPTS 2
 #endif
-#ifndef CKPT_A
-#define CKPT_A 2
+/* what both MTAs propose in every connect they send */
+#ifndef PROP_CKPT
+#define PROP_CKPT 2
 #endif
-#ifndef WIN_A
-#define WIN_A 2
+#ifndef PROP_WIN
+#define PROP_WIN 2
 #endif
-#ifndef CKPT_B
-#define CKPT_B 1
+/* The acceptor's local limits offered by local.limit: bit c of LIMIT_CKPTS set = checkpoint
+ * limit c (0..4) is one of the bound's; bit w of LIMIT_WINS = window limit w (1..4). */
+#ifndef LIMIT_CKPTS
+#define LIMIT_CKPTS 6
 #endif
-#ifndef WIN_B
-#define WIN_B 2
+#ifndef LIMIT_WINS
+#define LIMIT_WINS 4
 #endif
 #ifndef MSG_SIZE
 #define MSG_SIZE 2
 #endif
 #ifndef CAPACITY
 #define CAPACITY 16
-#endif
-/* The acceptor's recovery answers offered: checkpoint 0..ANSWER_CKPT_MAX x window 1..ANSWER_WIN_MAX. */
-#ifndef ANSWER_CKPT_MAX
-#define ANSWER_CKPT_MAX CKPT_A
-#endif
-#ifndef ANSWER_WIN_MAX
-#define ANSWER_WIN_MAX WIN_A
 #endif
 
 /* Sizes of the twin's own arrays. They bound nothing of the model: overrunning one is an
@@ -136,8 +144,8 @@
 #define SETTLE_MAX 64            /* events travelling during one step */
 #define RAISED_MAX 4             /* events one MTA raises in one macrostep */
 
-#if ANSWER_CKPT_MAX > 4 || ANSWER_WIN_MAX > 4 || CKPT_A > 15 || CKPT_B > 15 || WIN_A > 15 || WIN_B > 15
-#error "the twin encodes checkpoint and window sizes in 4 bits and offers recovery answers up to checkpoint 4, window 4"
+#if PROP_CKPT > 15 || PROP_WIN > 15 || MSG_SIZE > 15 || LIMIT_CKPTS > 31 || LIMIT_WINS > 30 || (LIMIT_WINS % 2) == 1
+#error "the twin encodes sizes in 4 bits and offers local limits checkpoint 0..4, window 1..4"
 #endif
 
 /* ---------------------------------------------------------------------------------- */
@@ -156,11 +164,11 @@
 #define READY 3
 #define CONNECTING 4
 #define ATTEMPT_FAILED 5
-#define RECOVERY_FAILED 6
-#define AWAITING 7
-#define ANSWERING 8
-#define CLOSED 9
+#define AWAITING 6
+#define ANSWERING 7
+#define CLOSED 8
 #define IS_OPEN_PHASE(s) (assoc[s] == ESTABLISHING || assoc[s] == READY)
+#define IS_RECOVERING(s) (assoc[s] == CONNECTING || assoc[s] == ATTEMPT_FAILED)
 
 /* turn region: notHolding.quiet, notHolding.asking, holding.unasked, holding.askedToGive, giving */
 #define QUIET 0
@@ -181,12 +189,17 @@
 #define NO_ACTIVITY 0
 #define IN_ACTIVITY 1
 
+/* connectedAs: null, 'caller', 'called' */
+#define NOBODY 0
+#define CALLER 1
+#define CALLED 2
+
 /* channel state */
 #define DOWN 0
 #define UP 1
 #define OVERFLOWED 2
 
-/* No agreement / no recovery request (context null). */
+/* No agreement / no request (context null). */
 #define NONE 255
 #define NOREQ (-1)
 
@@ -195,19 +208,18 @@
 #define K_RTORQ 0
 #define K_RTOAC 1
 #define K_RTORJ 2
-#define K_RTAB 3
-#define K_AS 4
-#define K_DT 5
-#define K_MIP 6
-#define K_MIA 7
-#define K_AE 8
-#define K_AEA 9
-#define K_AR 10
-#define K_AD 11
-#define K_ER 12
-#define K_PT 13
-#define K_GTC 14
-#define K_GTA 15
+#define K_AS 3
+#define K_DT 4
+#define K_MIP 5
+#define K_MIA 6
+#define K_AE 7
+#define K_AEA 8
+#define K_AR 9
+#define K_AD 10
+#define K_ER 11
+#define K_PT 12
+#define K_GTC 13
+#define K_GTA 14
 #define PDU(k, f1, f2, f3, f4) ((k) + 32 * ((f1) + 16 * ((f2) + 16 * ((f3) + 16 * (f4)))))
 #define KIND(p) ((p) % 32)
 #define F1(p) (((p) / 32) % 16)
@@ -219,27 +231,25 @@
 #define D_OPEN 0
 #define D_RECOVER 1
 /* RTORQ: f1 checkpoint, f2 window, f3 = data kind + 2 * (mode is twa), f4 connection id.
- * initialTurn is 'initiator' in every RTORQ and RTOAC the charts send (sendOpenRequest,
- * sendRecoveryRequest; RTOAC copies the request's), so it is not stored. */
-#define RTORQ(d, id) PDU(K_RTORQ, CKPT_A, WIN_A, (d) + 2 * MODE_TWA, id)
+ * Both MTAs propose the same sizes and mode in every connect (composition.ts
+ * systemConfigFor); initialTurn is 'caller' in every connect, so it is not stored. */
+#define RTORQ(d, id) PDU(K_RTORQ, PROP_CKPT, PROP_WIN, (d) + 2 * MODE_TWA, id)
 #define RQ_KIND(p) (F3(p) % 2)
 #define RQ_TWA(p) (F3(p) / 2)
-/* RTOAC: f1 checkpoint, f2 window, f3 data kind, f4 connection id. */
+/* RTOAC: f1 checkpoint, f2 window, f3 data kind, f4 connection id (initialTurn: the request's, 'caller'). */
 #define RTOAC(c, w, d, id) PDU(K_RTOAC, c, w, d, id)
-/* RTORJ reasons and RTAB / ER reasons, in pdu.ts order */
+/* RTORJ reasons, in pdu.ts RefuseReason order; ER's one reason */
 #define CANNOT_RECOVER 1
 #define UNACCEPTABLE_MODE 3
-#define TRANSFER_COMPLETED 1
-#define PROTOCOL_ERROR 2
+#define TRANSFER_COMPLETED 0
 
 /* Free queue slots hold the first RTORQ, so the initial queues are one initialiser. */
 #define BLANK RTORQ(D_OPEN, 1)
 
 /* configuration of each MTA (machines/composition.ts systemConfigFor) */
-#define MY_CKPT(s) ((s) == A -> CKPT_A : CKPT_B)
-#define MY_WIN(s) ((s) == A -> WIN_A : WIN_B)
 #define MSGS(s) ((s) == A -> MSGS_A : (MODE_TWA -> MSGS_B : 0))
 #define MIN(x, y) ((x) < (y) -> (x) : (y))
+#define MAX(x, y) ((x) > (y) -> (x) : (y))
 
 /* ---------------------------------------------------------------------------------- */
 /* The composed state (what our state key holds), index A = 0, B = 1                   */
@@ -251,6 +261,7 @@ byte sending[2] = S_IDLE;
 bit receiving[2] = NO_ACTIVITY;
 /* MTA context */
 byte connId[2] = { 1, 0 };
+byte connAs[2] = { CALLER, NOBODY }; /* connectedAs */
 byte agreedC[2] = NONE;          /* agreed: null, or checkpoint and window (its dialogue mode is the configured one) */
 byte agreedW[2] = 0;
 byte origC[2] = NONE;            /* original: the same */
@@ -262,19 +273,21 @@ byte acked[2] = 0;               /* acknowledged */
 byte outAct[2] = 0;              /* outgoing: null (0), or activity, segmentsSent, lastConfirmedSerial */
 byte outSent[2] = 0;
 byte outConf[2] = 0;
-byte inAct[2] = 0;               /* incoming: null (0), or activity, segmentsHeld, lastConfirmedSerial, intact */
-byte inHeld[2] = 0;
+byte inAct[2] = 0;               /* incoming: null (0), or activity, kbHeld, lastConfirmedSerial, intact */
+byte inKB[2] = 0;
 byte inConf[2] = 0;
 bit inIntact[2] = 0;
 byte dLen[2] = 0;                /* delivered: the list of message ids, in order */
 byte dList[2 * MAXLIST] = 0;
 byte xLen[2] = 0;                /* damagedDeliveries: the same */
 byte xList[2 * MAXLIST] = 0;
+byte confKB[2] = 0;              /* confirmedKB */
+bit resent[2] = 0;               /* resentConfirmedData */
 
-/* Channel: state value (status is 'done' exactly when it is OVERFLOWED) and context */
+/* Channel: state value (status is 'done' exactly when it is OVERFLOWED) and context
+ * (faults: always 0, left out) */
 byte link = UP;
-byte epoch = 1;
-byte epochOf[2] = { 1, 0 };
+bit joined[2] = { 1, 0 };
 int slot[2 * QSLOTS] = BLANK;    /* queue to side s: slot[s * QSLOTS .. s * QSLOTS + qLen[s] - 1] */
 byte qLen[2] = { 0, 1 };
 bit pending[2] = 0;              /* lossNoticePending */
@@ -306,6 +319,8 @@ hidden byte eAs;                 /* eventless transitions selected, per region *
 hidden byte eTu;
 hidden byte eSe;
 hidden int pdu;
+hidden int kb;
+hidden int toKB;
 hidden byte side;
 hidden byte i;
 hidden byte flag;
@@ -313,21 +328,29 @@ hidden byte count;
 /* the mirrored properties, evaluated after every step */
 hidden byte recovery_keeps_the_negotiated_checkpoint_size;
 hidden byte turn_is_never_lost;
+hidden byte confirmed_data_is_never_sent_again;
+hidden byte each_message_is_delivered_whole;
+hidden byte each_message_is_delivered_exactly_once_in_order;
+hidden byte only_the_turn_holder_transfers;
+hidden byte the_window_is_respected;
+hidden byte negotiation_only_lowers;
+hidden byte the_channel_stays_within_its_capacity;
 hidden byte twin_limit;           /* false: one of the twin's own arrays overflowed (not a property) */
 
 /* event types: to an MTA ... */
 #define EV_SUBMIT 1
-#define EV_LOST 2
+#define EV_LOST 2                /* arg = replaced */
 #define EV_TIMER 3
 #define EV_THRESHOLD 4
-#define EV_ANSWER 5              /* arg = checkpoint * 16 + window */
+#define EV_LIMIT 5               /* arg = checkpoint * 16 + window */
 #define EV_PEER 6                /* arg = the PDU */
-#define EV_ESTABLISHED 7         /* arg = fresh (initialTurn is always 'initiator') */
+#define EV_ESTABLISHED 7         /* arg = fresh + 2 * tokensHere */
 /* ... and to the channel */
 #define EV_SEND 8                /* side = from, arg = the PDU */
-#define EV_DELIVER 9             /* side = to */
-#define EV_NOTICE 10             /* side = to */
-#define EV_LOSE 11
+#define EV_DISCONNECT 9          /* side = from */
+#define EV_DELIVER 10            /* side = to */
+#define EV_NOTICE 11             /* side = to */
+#define EV_LOSE 12
 
 #define NO_ENTRY 255
 
@@ -346,9 +369,13 @@ inline post(to, type, s, arg) {
   sqLen++
 }
 
-/* what an MTA emits ('send') goes to the channel as mta.send */
+/* what an MTA emits goes to the channel: 'send' as mta.send, 'disconnect' as mta.disconnect */
 inline emit(p) {
   post(CHANNEL, EV_SEND, me, p)
+}
+
+inline emit_disconnect() {
+  post(CHANNEL, EV_DISCONNECT, me, 0)
 }
 
 inline raise(type, arg) {
@@ -386,44 +413,68 @@ inline remove_head(s) {
   qLen[s]--
 }
 
+/* openConnection: the sender joins the new connection. When this connect replaces a live
+ * connection the other side is on and the sender is not (two connects crossed), the other
+ * side stays on the new connection: it learns of it from this connect, or of its loss.
+ * What was in flight to the sender is gone, and so is its pending loss notice. */
+inline open_connection(from, replacing) {
+  flag = (replacing) && joined[PEER_OF(from)] && !joined[from];
+  joined[from] = 1;
+  joined[PEER_OF(from)] = flag;
+  clear_queue(from);
+  pending[from] = 0
+}
+
 inline channel_step() {
   side = sqSide[cur];
   pdu = sqArg[cur];
   if
   :: sqType[cur] == EV_SEND ->
      if
-     :: KIND(pdu) == K_RTORQ ->
-        /* down -> up, or up -> up (reenter): a connect opens a new connection
-         * (openConnection, then enqueue); no room check */
-        epoch++;
-        epochOf[A] = epoch;
-        clear_queue(A);
-        enqueue(PEER_OF(side), pdu);
-        link = UP
-     :: else ->
+     :: link == DOWN ->
         if
-        :: link == UP && epochOf[side] == epoch ->
-           if
-           :: qLen[PEER_OF(side)] < CAPACITY ->
-              enqueue(PEER_OF(side), pdu);
-              if
-              :: KIND(pdu) == K_RTORJ || KIND(pdu) == K_RTAB ->
-                 /* RTORJ / RTAB end the connection; what was in flight to the sender is gone */
-                 clear_queue(side);
-                 link = DOWN
-              :: else -> skip
-              fi
-           :: else -> link = OVERFLOWED
-           fi
-        :: else -> skip /* no connection, or the sender is not on it: the PDU is lost */
+        :: KIND(pdu) == K_RTORQ ->
+           open_connection(side, 0);
+           enqueue(PEER_OF(side), pdu); /* no room check */
+           link = UP
+        :: else -> skip /* no connection: the PDU is lost */
+        fi
+     :: link == UP ->
+        if
+        :: KIND(pdu) == K_RTORQ ->
+           /* up -> up (reenter): a connect replaces the current connection */
+           open_connection(side, 1);
+           enqueue(PEER_OF(side), pdu)
+        :: joined[side] && KIND(pdu) == K_RTORJ && qLen[PEER_OF(side)] < CAPACITY ->
+           /* maySendReleasing: RTORJ ends the connection; what was in flight to the sender is gone */
+           enqueue(PEER_OF(side), pdu);
+           clear_queue(side);
+           link = DOWN
+        :: joined[side] && qLen[PEER_OF(side)] < CAPACITY -> enqueue(PEER_OF(side), pdu)
+        :: joined[side] -> link = OVERFLOWED
+        :: else -> skip /* the sender is not on the current connection: the PDU is lost */
         fi
      fi
-  :: sqType[cur] == EV_DELIVER ->
+  :: sqType[cur] == EV_DISCONNECT ->
      if
-     :: qLen[side] > 0 && !pending[side] ->
+     :: link == UP && joined[side] ->
+        /* releaseConnection: everything in flight is gone, the peer learns of it as of a loss */
+        clear_queue(A);
+        clear_queue(B);
+        pending[PEER_OF(side)] = pending[PEER_OF(side)] || joined[PEER_OF(side)];
+        link = DOWN
+     :: else -> skip
+     fi
+  :: sqType[cur] == EV_DELIVER ->
+     /* isDeliverable: a pending loss notice holds back everything but a connect */
+     if
+     :: qLen[side] > 0 && (!pending[side] || KIND(SLOT(side, 0)) == K_RTORQ) ->
         pdu = SLOT(side, 0);
         if
-        :: KIND(pdu) == K_RTORQ -> epochOf[side] = epoch /* joinConnectionOnConnectRequest */
+        :: KIND(pdu) == K_RTORQ ->
+           /* joinConnectionOnConnectRequest (half-open: the old loss is never noticed) */
+           joined[side] = 1;
+           pending[side] = 0
         :: else -> skip
         fi;
         post(side, EV_PEER, 0, pdu);
@@ -443,8 +494,8 @@ inline channel_step() {
         clear_queue(A);
         clear_queue(B);
         losses++;
-        pending[A] = pending[A] || epochOf[A] == epoch;
-        pending[B] = pending[B] || epochOf[B] == epoch;
+        pending[A] = pending[A] || joined[A];
+        pending[B] = pending[B] || joined[B];
         link = DOWN
      :: else -> skip
      fi
@@ -460,42 +511,60 @@ inline channel_step() {
 #define SEGMENTS(s) (agreedC[s] == 0 -> 1 : (MSG_SIZE + agreedC[s] - 1) / agreedC[s])
 #define WINDOW_OPEN(s) (outAct[s] != 0 && outSent[s] < SEGMENTS(s) && (agreedC[s] == 0 || outSent[s] - outConf[s] < agreedW[s]))
 #define ALL_SENT(s) (outAct[s] != 0 && outSent[s] >= SEGMENTS(s))
+/* resumeOffsetKB(serial, checkpointSize, MSG_SIZE) */
+#define OFFSET_KB(serial, c) MIN((serial) * (c), MSG_SIZE)
 /* maySubmit: in monologue only the initiator sends */
 #define MAY_SUBMIT(s) ((s) == A || MODE_TWA)
-
-/* the variant's guards (machines/variants.ts) */
-#if CKPT_FIX
-/* patched isRecoveryRequestCompatible / isAcceptableRecoveryAnswer */
-#define COMPATIBLE(s) (request[s] != NOREQ && origC[s] != NONE && RQ_TWA(request[s]) == MODE_TWA && F1(request[s]) >= origC[s] && F2(request[s]) >= origW[s])
-#define ACCEPTABLE(s, c, w) (origC[s] != NONE && (c) == origC[s] && (w) == origW[s])
-#else
-/* acceptsAnyRecoveryRequest / renegotiatesSizesOnRecovery */
-#define COMPATIBLE(s) 1
-#define ACCEPTABLE(s, c, w) (request[s] != NOREQ && (c) <= F1(request[s]) && (w) >= 1 && (w) <= F2(request[s]))
-#endif
+/* isRecoveryOfThisAssociation: a recover request for this association, whose record is kept */
+#define RECOVERY_OF_THIS(s, p) (RQ_KIND(p) == D_RECOVER && F4(p) == connId[s] && RECOVERABLE(s))
+/* tokensHere: the connect's token setting ('caller') names this side */
+#define TOKENS_HERE(s) (connAs[s] == CALLER)
+/* negotiate(request, limit) */
+#define NEG_C(p, c) (F1(p) == 0 -> (c) : MIN(F1(p), c))
+#define NEG_W(p, w) MAX(1, MIN(F2(p), w))
+/* isRecoveryRequestCompatible: isValidAnswer(request, original) */
+#define COMPATIBLE(s) (request[s] != NOREQ && origC[s] != NONE && RQ_TWA(request[s]) == MODE_TWA && \
+  NEG_C(request[s], origC[s]) == origC[s] && NEG_W(request[s], origW[s]) == origW[s])
 
 /* Entry actions of the state entered by a microstep, after all transition actions. */
 inline run_entry() {
   if
   :: entering == OPENING ->
-     /* chooseNewConnectionId, sendOpenRequest */
+     /* dropRecoveryRecord (a new association abandons the old one), chooseNewConnectionId,
+      * markCaller, sendOpenRequest */
+     origC[me] = NONE; origW[me] = 0;
      connId[me]++;
      twin_check(connId[me] < 255);
+     connAs[me] = CALLER;
      emit(RTORQ(D_OPEN, connId[me]))
   :: entering == CONNECTING ->
-     /* countRecoveryAttempt, sendRecoveryRequest */
+     /* countRecoveryAttempt, markCaller, sendRecoveryRequest */
      attempts[me]++;
+     connAs[me] = CALLER;
      emit(RTORQ(D_RECOVER, connId[me]))
   :: else -> skip
   fi
 }
 
 inline forget_incoming() {
-  inAct[me] = 0; inHeld[me] = 0; inConf[me] = 0; inIntact[me] = 0
+  inAct[me] = 0; inKB[me] = 0; inConf[me] = 0; inIntact[me] = 0
 }
 
 inline forget_outgoing() {
   outAct[me] = 0; outSent[me] = 0; outConf[me] = 0
+}
+
+/* completeActivity */
+inline complete_activity() {
+  forget_outgoing();
+  acked[me]++;
+  confKB[me] = 0
+}
+
+/* rememberRequest (and connectionId) */
+inline remember_request() {
+  request[me] = pdu;
+  connId[me] = F4(pdu)
 }
 
 /* isAlreadyDelivered: flag = the activity id is in delivered */
@@ -508,23 +577,27 @@ inline find_delivered(activity) {
   od
 }
 
-/* net.lost: association, turn and sending all react, in that order, then the entry. */
+/* net.lost (evArg = replaced): association, turn and sending all react, in that order, then the entry. */
 inline mta_on_lost() {
   /* association */
   if
   :: assoc[me] == OPENING -> entering = OPENING /* reenter: the connect is tried again */
+  :: assoc[me] == ANSWERING ->
+     request[me] = NOREQ;
+     if
+     :: RECOVERABLE(me) -> assoc[me] = AWAITING
+     :: else -> assoc[me] = IDLE
+     fi
   :: IS_OPEN_PHASE(me) ->
      if
-     :: me == A && RECOVERABLE(me) ->
-        attempts[me] = 0; /* resetRecoveryAttempts */
-        assoc[me] = CONNECTING;
-        entering = CONNECTING
+     :: evArg == 1 -> assoc[me] = AWAITING /* isReplacedByPeerRecovery */
+     :: RECOVERABLE(me) && HAS_MAIL(me) && attempts[me] < ATTEMPTS ->
+        assoc[me] = CONNECTING; entering = CONNECTING /* the sending MTA recovers */
+     :: RECOVERABLE(me) -> assoc[me] = AWAITING
      :: me == A -> assoc[me] = OPENING; entering = OPENING
-     :: me != A && RECOVERABLE(me) -> assoc[me] = AWAITING
      :: else -> assoc[me] = IDLE
      fi
   :: assoc[me] == CONNECTING -> assoc[me] = ATTEMPT_FAILED
-  :: assoc[me] == ANSWERING -> request[me] = NOREQ; assoc[me] = AWAITING
   :: else -> skip
   fi;
   /* turn */
@@ -546,30 +619,41 @@ inline mta_on_lost() {
   fi
 }
 
-/* association.established (raised): every region reacts in one microstep. */
+/* association.established (raised; evArg = fresh + 2 * tokensHere): every region reacts in one microstep. */
 inline mta_on_established() {
-  /* evArg = fresh; the token setting is always 'initiator', so the Turn is A's */
   if
   :: assoc[me] == ESTABLISHING -> assoc[me] = READY
   :: else -> skip
   fi;
-  /* turn: entering holding / notHolding anew resets their substates */
+  /* turn: isTurnTakenFromTokenSetting = fresh || isTurnRederivedOnRecovery; entering
+   * holding / notHolding anew resets their substates */
   if
-  :: evArg == 1 && me == A -> turn[me] = UNASKED
-  :: evArg == 1 && me != A -> turn[me] = QUIET
-#if TURN_FIX
-  :: evArg == 0 && me == A -> turn[me] = UNASKED
-  :: evArg == 0 && me != A -> turn[me] = QUIET
-#endif
-  :: else -> skip /* unpatched (KB Q166594): each side keeps its pre-loss belief */
+  :: (evArg % 2 == 1 || TURN_FIX) && evArg / 2 == 1 -> turn[me] = UNASKED
+  :: (evArg % 2 == 1 || TURN_FIX) -> turn[me] = QUIET
+  :: else -> skip /* unpatched (KB Q166594), after a recovery: each side keeps its pre-loss belief */
   fi;
   if
-  :: evArg == 1 -> sending[me] = S_IDLE; forget_outgoing()
+  :: evArg % 2 == 1 -> sending[me] = S_IDLE; forget_outgoing()
   :: else -> skip
   fi;
   if
-  :: evArg == 1 -> receiving[me] = NO_ACTIVITY; forget_incoming()
+  :: evArg % 2 == 1 -> receiving[me] = NO_ACTIVITY; forget_incoming()
   :: else -> skip
+  fi
+}
+
+/* The association region's own peer.RTORQ handler (association.on), in any phase whose
+ * more specific handler does not take the request. */
+inline association_level_rtorq() {
+  if
+  :: RQ_KIND(pdu) == D_OPEN && RQ_TWA(pdu) == MODE_TWA ->
+     /* dropRecoveryRecord, rememberRequest, markCalled -> answering */
+     origC[me] = NONE; origW[me] = 0;
+     remember_request();
+     connAs[me] = CALLED;
+     assoc[me] = ANSWERING
+  :: RQ_KIND(pdu) == D_OPEN -> emit(PDU(K_RTORJ, UNACCEPTABLE_MODE, 0, 0, 0))
+  :: else -> emit(PDU(K_RTORJ, CANNOT_RECOVER, 0, 0, 0))
   fi
 }
 
@@ -580,26 +664,21 @@ inline mta_on_pdu() {
   /* ---- association ---- */
   :: KIND(pdu) == K_RTORQ ->
      if
-     :: assoc[me] == AWAITING && RQ_KIND(pdu) == D_RECOVER && origC[me] != NONE && F4(pdu) == connId[me] ->
-        request[me] = pdu; /* rememberRecoveryRequest */
+     :: assoc[me] == OPENING && RQ_KIND(pdu) == D_RECOVER ->
+        /* refuse (cannotRecover) and connect again (reenter) */
+        emit(PDU(K_RTORJ, CANNOT_RECOVER, 0, 0, 0));
+        entering = OPENING
+     :: assoc[me] == ANSWERING && RECOVERY_OF_THIS(me, pdu) ->
+        remember_request() /* the newer request is answered */
+     :: IS_OPEN_PHASE(me) && RECOVERY_OF_THIS(me, pdu) ->
+        /* half-open: treatAsLossReplacedByPeer, takeRequestAgain */
+        raise(EV_LOST, 1);
+        raise(EV_PEER, pdu)
+     :: (IS_RECOVERING(me) || assoc[me] == AWAITING) && RECOVERY_OF_THIS(me, pdu) ->
+        remember_request();
+        connAs[me] = CALLED;
         assoc[me] = ANSWERING
-     :: else ->
-        /* the association-level handler, in any phase */
-        if
-        :: RQ_KIND(pdu) == D_OPEN && RQ_TWA(pdu) == MODE_TWA ->
-           /* agreeOnOpenRequest, sendOpenAccept, announceEstablished(fresh) -> open.establishing */
-           connId[me] = F4(pdu);
-           agreedC[me] = MIN(F1(pdu), MY_CKPT(me));
-           agreedW[me] = MIN(F2(pdu), MY_WIN(me));
-           origC[me] = agreedC[me];
-           origW[me] = agreedW[me];
-           request[me] = NOREQ;
-           emit(RTOAC(agreedC[me], agreedW[me], D_OPEN, connId[me]));
-           raise(EV_ESTABLISHED, 1);
-           assoc[me] = ESTABLISHING
-        :: RQ_KIND(pdu) == D_OPEN -> emit(PDU(K_RTORJ, UNACCEPTABLE_MODE, 0, 0, 0))
-        :: else -> emit(PDU(K_RTORJ, CANNOT_RECOVER, 0, 0, 0))
-        fi
+     :: else -> association_level_rtorq()
      fi
   :: KIND(pdu) == K_RTOAC ->
      if
@@ -610,15 +689,19 @@ inline mta_on_pdu() {
         origC[me] = agreedC[me];
         origW[me] = agreedW[me];
         attempts[me] = 0;
-        raise(EV_ESTABLISHED, 1);
+        raise(EV_ESTABLISHED, 1 + 2 * TOKENS_HERE(me));
         assoc[me] = ESTABLISHING
      :: assoc[me] == CONNECTING ->
         if
         :: origC[me] != NONE && F1(pdu) == origC[me] && F2(pdu) == origW[me] ->
-           raise(EV_ESTABLISHED, 0);
+           /* isOriginalAgreement: adoptRecoveryAgreement, announceEstablished(recovery) */
+           agreedC[me] = F1(pdu);
+           agreedW[me] = F2(pdu);
+           attempts[me] = 0;
+           raise(EV_ESTABLISHED, 2 * TOKENS_HERE(me));
            assoc[me] = ESTABLISHING
         :: else ->
-           emit(PDU(K_RTAB, PROTOCOL_ERROR, 0, 0, 0)); /* abortMismatchedRecovery (KB Q187929) */
+           emit_disconnect(); /* KB Q187929: a changed answer is refused by a disconnect */
            assoc[me] = ATTEMPT_FAILED
         fi
      :: else -> skip
@@ -629,16 +712,11 @@ inline mta_on_pdu() {
      :: assoc[me] == CONNECTING -> assoc[me] = ATTEMPT_FAILED
      :: else -> skip
      fi
-  :: KIND(pdu) == K_RTAB ->
-     if
-     :: IS_OPEN_PHASE(me) && me == B && F1(pdu) == PROTOCOL_ERROR -> raise(EV_LOST, 0) /* treatAsConnectionLoss */
-     :: else -> skip
-     fi
   /* ---- turn ---- */
   :: KIND(pdu) == K_PT ->
      if
      :: turn[me] == UNASKED -> turn[me] = ASKED
-     :: else -> skip /* notHolding: passed up and ignored (no change); elsewhere not handled */
+     :: else -> skip /* notHolding: ignored (no change); elsewhere not handled */
      fi
   :: KIND(pdu) == K_GTC ->
      if
@@ -655,21 +733,24 @@ inline mta_on_pdu() {
   /* ---- sending ---- */
   :: KIND(pdu) == K_MIA ->
      if
-     :: ACTIVITY_OPEN(me) && outAct[me] != 0 -> outConf[me] = F1(pdu) /* recordCheckpointConfirmed */
+     :: ACTIVITY_OPEN(me) && outAct[me] != 0 ->
+        /* recordCheckpointConfirmed */
+        outConf[me] = F1(pdu);
+        kb = OFFSET_KB(F1(pdu), agreedC[me]);
+        confKB[me] = MAX(confKB[me], kb)
      :: else -> skip
      fi
   :: KIND(pdu) == K_ER ->
      if
      :: ACTIVITY_OPEN(me) && F1(pdu) == TRANSFER_COMPLETED ->
         emit(PDU(K_AD, outAct[me], 0, 0, 0)); /* sendActivityDiscard, then completeActivity */
-        forget_outgoing();
-        acked[me]++;
+        complete_activity();
         sending[me] = S_IDLE
      :: else -> skip
      fi
   :: KIND(pdu) == K_AEA ->
      if
-     :: sending[me] == ENDING -> forget_outgoing(); acked[me]++; sending[me] = S_IDLE
+     :: sending[me] == ENDING -> complete_activity(); sending[me] = S_IDLE
      :: else -> skip
      fi
   /* ---- receiving ---- */
@@ -681,7 +762,7 @@ inline mta_on_pdu() {
         emit(PDU(K_ER, TRANSFER_COMPLETED, 0, 0, 0));
         receiving[me] = NO_ACTIVITY
      :: else ->
-        inAct[me] = F1(pdu); inHeld[me] = 0; inConf[me] = 0; inIntact[me] = 1;
+        inAct[me] = F1(pdu); inKB[me] = 0; inConf[me] = 0; inIntact[me] = 1;
         receiving[me] = IN_ACTIVITY
      fi
   :: KIND(pdu) == K_AD -> skip
@@ -692,21 +773,25 @@ inline mta_on_pdu() {
         emit(PDU(K_ER, TRANSFER_COMPLETED, 0, 0, 0));
         receiving[me] = NO_ACTIVITY
      :: else ->
-        /* resumeIncomingActivity: what is held of the same activity, else nothing */
+        /* resumeIncomingActivity: the resume point is the serial times this side's checkpoint size */
+        twin_check(agreedC[me] != NONE);
+        kb = F2(pdu) * agreedC[me];
         if
-        :: inAct[me] != 0 && inAct[me] == F1(pdu) -> inIntact[me] = inIntact[me] && F2(pdu) <= inHeld[me]
-        :: else -> inIntact[me] = (F2(pdu) <= 0)
+        :: inAct[me] != 0 && inAct[me] == F1(pdu) -> inIntact[me] = inIntact[me] && kb <= inKB[me]
+        :: else -> inIntact[me] = (kb <= 0)
         fi;
+        twin_check(kb < 256);
         inAct[me] = F1(pdu);
-        inHeld[me] = F2(pdu);
+        inKB[me] = kb;
         inConf[me] = F2(pdu);
         receiving[me] = IN_ACTIVITY
      fi
   :: KIND(pdu) == K_DT ->
      if
      :: receiving[me] == IN_ACTIVITY && inAct[me] != 0 && inAct[me] == F1(pdu) ->
-        inIntact[me] = inIntact[me] && F2(pdu) == inHeld[me] + 1; /* holdSegment */
-        inHeld[me]++
+        /* holdSegment */
+        inIntact[me] = inIntact[me] && F2(pdu) == inKB[me];
+        inKB[me] = F3(pdu)
      :: else -> skip
      fi
   :: KIND(pdu) == K_MIP ->
@@ -727,7 +812,7 @@ inline mta_on_pdu() {
         dList[me * MAXLIST + dLen[me]] = inAct[me];
         dLen[me]++;
         if
-        :: inIntact[me] && inHeld[me] == F2(pdu) -> skip
+        :: inIntact[me] && inKB[me] == F3(pdu) -> skip
         :: else ->
            twin_check(xLen[me] < MAXLIST);
            xList[me * MAXLIST + xLen[me]] = inAct[me];
@@ -754,7 +839,13 @@ inline mta_event_microstep() {
      fi
   :: evType == EV_TIMER ->
      if
-     :: assoc[me] == RECOVERY_FAILED -> assoc[me] = OPENING; entering = OPENING
+     :: assoc[me] == AWAITING ->
+        /* the initiator opens (opening's entry drops the recovery record); the responder
+         * drops it (dropRecoveryRecord) and waits */
+        if
+        :: me == A -> assoc[me] = OPENING; entering = OPENING
+        :: else -> origC[me] = NONE; origW[me] = 0; assoc[me] = IDLE
+        fi
      :: else -> skip
      fi
   :: evType == EV_THRESHOLD ->
@@ -763,16 +854,48 @@ inline mta_event_microstep() {
         assoc[me] = OPENING; entering = OPENING
      :: else -> skip
      fi
-  :: evType == EV_ANSWER ->
+  :: evType == EV_LIMIT ->
      if
-     :: assoc[me] == ANSWERING && ACCEPTABLE(me, evArg / 16, evArg % 16) ->
-        /* agreeOnRecoveryAnswer, sendRecoveryAccept, announceEstablished, forgetRecoveryRequest */
-        agreedC[me] = evArg / 16;
-        agreedW[me] = evArg % 16;
-        emit(RTOAC(agreedC[me], agreedW[me], D_RECOVER, connId[me]));
-        raise(EV_ESTABLISHED, 0);
-        request[me] = NOREQ;
-        assoc[me] = ESTABLISHING
+     :: assoc[me] == ANSWERING ->
+        if
+        :: request[me] != NOREQ && RQ_KIND(request[me]) == D_OPEN ->
+           /* isAnsweringFreshOpen: agreeFromLocalLimit, recordOriginalAgreement, sendAccept,
+            * announceEstablished(fresh), forgetRequest */
+           agreedC[me] = NEG_C(request[me], evArg / 16);
+           agreedW[me] = NEG_W(request[me], evArg % 16);
+           origC[me] = agreedC[me];
+           origW[me] = agreedW[me];
+           attempts[me] = 0;
+           emit(RTOAC(agreedC[me], agreedW[me], RQ_KIND(request[me]), F4(request[me])));
+           raise(EV_ESTABLISHED, 1 + 2 * TOKENS_HERE(me));
+           request[me] = NOREQ;
+           assoc[me] = ESTABLISHING
+#if CKPT_FIX
+        :: COMPATIBLE(me) ->
+           /* answersRecoveryWithOriginal: agreeOnOriginal, sendAccept, announceEstablished(recovery), forgetRequest */
+           agreedC[me] = origC[me];
+           agreedW[me] = origW[me];
+           emit(RTOAC(agreedC[me], agreedW[me], RQ_KIND(request[me]), F4(request[me])));
+           raise(EV_ESTABLISHED, 2 * TOKENS_HERE(me));
+           request[me] = NOREQ;
+           assoc[me] = ESTABLISHING
+        :: else ->
+           /* isRecoveryBoundByOriginalAgreement: refuse (cannotRecover), forgetRequest */
+           emit(PDU(K_RTORJ, CANNOT_RECOVER, 0, 0, 0));
+           request[me] = NOREQ;
+           assoc[me] = AWAITING
+#else
+        :: else ->
+           /* KB Q187929: the recovery is answered like a fresh open, from the current limit */
+           twin_check(request[me] != NOREQ);
+           agreedC[me] = NEG_C(request[me], evArg / 16);
+           agreedW[me] = NEG_W(request[me], evArg % 16);
+           emit(RTOAC(agreedC[me], agreedW[me], RQ_KIND(request[me]), F4(request[me])));
+           raise(EV_ESTABLISHED, 2 * TOKENS_HERE(me));
+           request[me] = NOREQ;
+           assoc[me] = ESTABLISHING
+#endif
+        fi
      :: else -> skip
      fi
   :: evType == EV_LOST -> mta_on_lost()
@@ -780,6 +903,15 @@ inline mta_event_microstep() {
   :: evType == EV_PEER -> mta_on_pdu()
   fi;
   run_entry()
+}
+
+/* sendSegment, sendSegmentData: the next segment, noting (verification only) when it repeats confirmed data */
+inline send_segment() {
+  kb = (agreedC[me] == 0 -> 0 : OFFSET_KB(outSent[me], agreedC[me]));
+  resent[me] = resent[me] || kb < confKB[me];
+  outSent[me]++;
+  toKB = (agreedC[me] == 0 -> MSG_SIZE : OFFSET_KB(outSent[me], agreedC[me]));
+  emit(PDU(K_DT, outAct[me], kb, toKB, 0))
 }
 
 /* One microstep of eventless transitions; eAs + eTu + eSe > 0 when one was taken.
@@ -790,7 +922,6 @@ inline mta_eventless_microstep() {
   if
   :: assoc[me] == IDLE && me == A -> eAs = 1 /* the initiator opens at once */
   :: assoc[me] == ATTEMPT_FAILED -> eAs = (attempts[me] < ATTEMPTS -> 2 : 3)
-  :: assoc[me] == ANSWERING && !(COMPATIBLE(me)) -> eAs = 4
   :: else -> skip
   fi;
   if
@@ -801,8 +932,8 @@ inline mta_eventless_microstep() {
   if
   :: sending[me] == S_IDLE && assoc[me] == READY && turn[me] == UNASKED && HAS_MAIL(me) -> eSe = 1
   :: sending[me] == TRANSFERRING && WINDOW_OPEN(me) && agreedC[me] > 0 -> eSe = 2
-  :: sending[me] == TRANSFERRING && WINDOW_OPEN(me) && agreedC[me] == 0 -> eSe = 3
-  :: sending[me] == TRANSFERRING && !WINDOW_OPEN(me) && ALL_SENT(me) -> eSe = 4
+  :: sending[me] == TRANSFERRING && WINDOW_OPEN(me) -> eSe = 3
+  :: sending[me] == TRANSFERRING && ALL_SENT(me) -> eSe = 4
   :: sending[me] == INTERRUPTED && assoc[me] == READY && turn[me] == UNASKED -> eSe = 5
   :: else -> skip
   fi;
@@ -814,12 +945,7 @@ inline mta_eventless_microstep() {
   if
   :: eAs == 1 -> assoc[me] = OPENING; entering = OPENING
   :: eAs == 2 -> assoc[me] = CONNECTING; entering = CONNECTING /* retry the recovery */
-  :: eAs == 3 -> assoc[me] = RECOVERY_FAILED
-  :: eAs == 4 ->
-     /* checkpoint-fix: refuse a request the original agreement cannot answer */
-     emit(PDU(K_RTORJ, CANNOT_RECOVER, 0, 0, 0));
-     request[me] = NOREQ;
-     assoc[me] = AWAITING
+  :: eAs == 3 -> assoc[me] = AWAITING
   :: else -> skip
   fi;
   /* turn */
@@ -837,14 +963,11 @@ inline mta_eventless_microstep() {
      sending[me] = TRANSFERRING
   :: eSe == 2 ->
      /* sendSegment, sendSegmentData, sendMinorSync */
-     outSent[me]++;
-     emit(PDU(K_DT, outAct[me], outSent[me], 0, 0));
+     send_segment();
      emit(PDU(K_MIP, outSent[me], 0, 0, 0))
-  :: eSe == 3 ->
-     outSent[me]++;
-     emit(PDU(K_DT, outAct[me], outSent[me], 0, 0))
+  :: eSe == 3 -> send_segment()
   :: eSe == 4 ->
-     emit(PDU(K_AE, outAct[me], SEGMENTS(me), 0, 0));
+     emit(PDU(K_AE, outAct[me], SEGMENTS(me), MSG_SIZE, 0)); /* sendActivityEnd */
      sending[me] = ENDING
   :: eSe == 5 ->
      emit(PDU(K_AR, outAct[me], outConf[me], 0, 0)); /* sendActivityResume */
@@ -908,7 +1031,10 @@ inline settle() {
 #define SAME_AGREEMENT(s) (agreedC[s] == origC[s] && agreedW[s] == origW[s])
 #define KEEPS_SIZE(s) (!IS_OPEN_PHASE(s) || agreedC[s] == NONE || origC[s] == NONE || SAME_AGREEMENT(s))
 #define HOLDERS (HOLDING(A) + HOLDING(B))
-#define BOTH_OPEN_ON_ONE_CONNECTION (link == UP && epochOf[A] == epoch && epochOf[B] == epoch && !pending[A] && !pending[B] && IS_OPEN_PHASE(A) && IS_OPEN_PHASE(B))
+#define BOTH_OPEN_ON_ONE_CONNECTION (link == UP && joined[A] && joined[B] && !pending[A] && !pending[B] && IS_OPEN_PHASE(A) && IS_OPEN_PHASE(B))
+#define ONLY_HOLDER_TRANSFERS(s) (!ACTIVITY_OPEN(s) || HOLDING(s))
+#define WINDOW_RESPECTED(s) (outAct[s] == 0 || agreedC[s] == NONE || agreedC[s] == 0 || outSent[s] - outConf[s] <= agreedW[s])
+#define ONLY_LOWERS(s) (agreedC[s] == NONE || ((PROP_CKPT == 0 || agreedC[s] <= PROP_CKPT) && agreedW[s] >= 1 && agreedW[s] <= PROP_WIN))
 
 inline check_properties() {
   recovery_keeps_the_negotiated_checkpoint_size = KEEPS_SIZE(A) && KEEPS_SIZE(B);
@@ -931,8 +1057,38 @@ inline check_properties() {
   :: else -> break
   od;
   turn_is_never_lost = HOLDERS <= 1 && (!BOTH_OPEN_ON_ONE_CONNECTION || count == 1);
+  /* the invariant itself, also in runs where our verdict is n/a (the test then compares it
+   * with the invariant's verdict without the n/a) */
+  confirmed_data_is_never_sent_again = !resent[A] && !resent[B];
+  each_message_is_delivered_whole = xLen[A] == 0 && xLen[B] == 0;
+  /* exactly once, in order: what side receives is 1, 2, ... and no more than its peer submitted */
+  flag = 1;
+  side = 0;
+  do
+  :: side < 2 ->
+     flag = flag && dLen[side] <= submitted[PEER_OF(side)];
+     i = 0;
+     do
+     :: i < dLen[side] -> flag = flag && dList[side * MAXLIST + i] == i + 1; i++
+     :: else -> break
+     od;
+     side++
+  :: else -> break
+  od;
+  each_message_is_delivered_exactly_once_in_order = flag;
+  only_the_turn_holder_transfers = ONLY_HOLDER_TRANSFERS(A) && ONLY_HOLDER_TRANSFERS(B);
+  the_window_is_respected = WINDOW_RESPECTED(A) && WINDOW_RESPECTED(B);
+  negotiation_only_lowers = ONLY_LOWERS(A) && ONLY_LOWERS(B);
+  the_channel_stays_within_its_capacity = link != OVERFLOWED;
   assert(recovery_keeps_the_negotiated_checkpoint_size);
-  assert(turn_is_never_lost)
+  assert(turn_is_never_lost);
+  assert(confirmed_data_is_never_sent_again);
+  assert(each_message_is_delivered_whole);
+  assert(each_message_is_delivered_exactly_once_in_order);
+  assert(only_the_turn_holder_transfers);
+  assert(the_window_is_respected);
+  assert(negotiation_only_lowers);
+  assert(the_channel_stays_within_its_capacity)
 }
 
 /* ---------------------------------------------------------------------------------- */
@@ -945,8 +1101,8 @@ inline print_state() {
   side = 0;
   do
   :: side < 2 ->
-     printf(" %d %d %d %d %d %d %d %d %d %d", assoc[side], turn[side], sending[side], receiving[side], connId[side], agreedC[side], agreedW[side], origC[side], origW[side], request[side]);
-     printf(" %d %d %d %d %d %d %d %d %d %d", attempts[side], submitted[side], acked[side], outAct[side], outSent[side], outConf[side], inAct[side], inHeld[side], inConf[side], inIntact[side]);
+     printf(" %d %d %d %d %d %d %d %d %d %d %d", assoc[side], turn[side], sending[side], receiving[side], connId[side], connAs[side], agreedC[side], agreedW[side], origC[side], origW[side], request[side]);
+     printf(" %d %d %d %d %d %d %d %d %d %d %d %d", attempts[side], submitted[side], acked[side], outAct[side], outSent[side], outConf[side], inAct[side], inKB[side], inConf[side], inIntact[side], confKB[side], resent[side]);
      printf(" d");
      i = 0;
      do
@@ -963,7 +1119,7 @@ inline print_state() {
      side++
   :: else -> break
   od;
-  printf(" %d %d %d %d %d %d %d", link, epoch, epochOf[A], epochOf[B], pending[A], pending[B], losses);
+  printf(" %d %d %d %d %d %d", link, joined[A], joined[B], pending[A], pending[B], losses);
   side = 0;
   do
   :: side < 2 ->
@@ -985,28 +1141,25 @@ inline print_state() {
 /* The environment steps (machines/composition.ts everyEnvironmentStep), as guards:    */
 /* offered by enabledEnvironmentSteps AND changing the state.                          */
 /* ---------------------------------------------------------------------------------- */
-/* user.submit: the MTA always counts it (maySubmit) */
+/* user.submit: the MTA counts it when it may submit (maySubmit) */
 #define CAN_SUBMIT(s) (submitted[s] < MSGS(s) && MAY_SUBMIT(s))
 /* net.deliver / net.notice: a done channel ignores them */
-#define CAN_DELIVER(s) (link != OVERFLOWED && qLen[s] > 0 && !pending[s])
+#define CAN_DELIVER(s) (link != OVERFLOWED && qLen[s] > 0 && (!pending[s] || KIND(SLOT(s, 0)) == K_RTORQ))
 #define CAN_NOTICE(s) (link != OVERFLOWED && pending[s])
-/* timer.recovery: recoveryFailed -> opening */
-#define CAN_TIME_OUT(s) (assoc[s] == RECOVERY_FAILED)
+/* timer.recovery, decided by both MTAs: this one awaits recovery, and the other is not
+ * open, recovering or answering (a recovery is in progress or can still start) */
+#define CAN_TIME_OUT(s) (assoc[s] == AWAITING && !IS_OPEN_PHASE(PEER_OF(s)) && !IS_RECOVERING(PEER_OF(s)) && assoc[PEER_OF(s)] != ANSWERING)
 /* queue.threshold: offered at the threshold, taken only by the initiator in the open phase without the Turn */
 #define CAN_THRESHOLD(s) (QUEUE_LENGTH(s) >= THRESHOLD && (s) == A && IS_OPEN_PHASE(s) && !HOLDING(s))
-/* local.answer: offered in answeringRecovery, taken when the variant accepts the value */
-#define CAN_ANSWER(s, c, w) ((c) <= ANSWER_CKPT_MAX && (w) <= ANSWER_WIN_MAX && assoc[s] == ANSWERING && ACCEPTABLE(s, c, w))
+/* local.limit: offered (and always taken) while answering, one step per limit pair of the bounds */
+#define IS_LIMIT(c, w) ((LIMIT_CKPTS / (1 << (c))) % 2 == 1 && (LIMIT_WINS / (1 << (w))) % 2 == 1)
+#define CAN_ANSWER(s) (assoc[s] == ANSWERING)
 /* net.lose */
 #define CAN_LOSE (link == UP && losses < LOSSES)
 
-#define CAN_ANSWER_ANY(s) (CAN_ANSWER(s, 0, 1) || CAN_ANSWER(s, 0, 2) || CAN_ANSWER(s, 0, 3) || CAN_ANSWER(s, 0, 4) || \
-  CAN_ANSWER(s, 1, 1) || CAN_ANSWER(s, 1, 2) || CAN_ANSWER(s, 1, 3) || CAN_ANSWER(s, 1, 4) || \
-  CAN_ANSWER(s, 2, 1) || CAN_ANSWER(s, 2, 2) || CAN_ANSWER(s, 2, 3) || CAN_ANSWER(s, 2, 4) || \
-  CAN_ANSWER(s, 3, 1) || CAN_ANSWER(s, 3, 2) || CAN_ANSWER(s, 3, 3) || CAN_ANSWER(s, 3, 4) || \
-  CAN_ANSWER(s, 4, 1) || CAN_ANSWER(s, 4, 2) || CAN_ANSWER(s, 4, 3) || CAN_ANSWER(s, 4, 4))
-
 #define ANY_STEP (CAN_SUBMIT(A) || CAN_SUBMIT(B) || CAN_DELIVER(A) || CAN_DELIVER(B) || CAN_NOTICE(A) || CAN_NOTICE(B) || \
-  CAN_TIME_OUT(A) || CAN_TIME_OUT(B) || CAN_THRESHOLD(A) || CAN_THRESHOLD(B) || CAN_ANSWER_ANY(A) || CAN_ANSWER_ANY(B) || CAN_LOSE)
+  CAN_TIME_OUT(A) || CAN_TIME_OUT(B) || CAN_THRESHOLD(A) || CAN_THRESHOLD(B) || \
+  (LIMIT_CKPTS != 0 && LIMIT_WINS != 0 && (CAN_ANSWER(A) || CAN_ANSWER(B))) || CAN_LOSE)
 
 /* isValidEndState: both queues empty */
 #define VALID_END (submitted[A] == acked[A] && submitted[B] == acked[B])
@@ -1023,14 +1176,14 @@ byte stepArg = 0;
 #define CHOOSE(guard, to, type, s, arg) \
   :: d_step { (guard) -> stepTo = to; stepType = type; stepSide = s; stepArg = arg }
 
-/* one option per answer value (no `select`: that would store intermediate states) */
-#define ANSWER(s, c, w) CHOOSE(CAN_ANSWER(s, c, w), s, EV_ANSWER, 0, (c) * 16 + (w))
-#define ANSWERS(s) \
-  ANSWER(s, 0, 1) ANSWER(s, 0, 2) ANSWER(s, 0, 3) ANSWER(s, 0, 4) \
-  ANSWER(s, 1, 1) ANSWER(s, 1, 2) ANSWER(s, 1, 3) ANSWER(s, 1, 4) \
-  ANSWER(s, 2, 1) ANSWER(s, 2, 2) ANSWER(s, 2, 3) ANSWER(s, 2, 4) \
-  ANSWER(s, 3, 1) ANSWER(s, 3, 2) ANSWER(s, 3, 3) ANSWER(s, 3, 4) \
-  ANSWER(s, 4, 1) ANSWER(s, 4, 2) ANSWER(s, 4, 3) ANSWER(s, 4, 4)
+/* one option per limit pair (no `select`: that would store intermediate states) */
+#define LIMIT(s, c, w) CHOOSE(IS_LIMIT(c, w) && CAN_ANSWER(s), s, EV_LIMIT, 0, (c) * 16 + (w))
+#define LIMITS(s) \
+  LIMIT(s, 0, 1) LIMIT(s, 0, 2) LIMIT(s, 0, 3) LIMIT(s, 0, 4) \
+  LIMIT(s, 1, 1) LIMIT(s, 1, 2) LIMIT(s, 1, 3) LIMIT(s, 1, 4) \
+  LIMIT(s, 2, 1) LIMIT(s, 2, 2) LIMIT(s, 2, 3) LIMIT(s, 2, 4) \
+  LIMIT(s, 3, 1) LIMIT(s, 3, 2) LIMIT(s, 3, 3) LIMIT(s, 3, 4) \
+  LIMIT(s, 4, 1) LIMIT(s, 4, 2) LIMIT(s, 4, 3) LIMIT(s, 4, 4)
 
 /*
  * The loop. Each environment step is one option `:: d_step { guard -> choose }` of the
@@ -1055,8 +1208,8 @@ active proctype system() {
        CHOOSE(CAN_TIME_OUT(B), B, EV_TIMER, 0, 0)
        CHOOSE(CAN_THRESHOLD(A), A, EV_THRESHOLD, 0, 0)
        CHOOSE(CAN_THRESHOLD(B), B, EV_THRESHOLD, 0, 0)
-       ANSWERS(A)
-       ANSWERS(B)
+       LIMITS(A)
+       LIMITS(B)
        CHOOSE(CAN_LOSE, CHANNEL, EV_LOSE, 0, 0)
        fi;
        d_step {

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import type { StateView } from '../../explore/model';
 import type { Bounds } from '../bounds';
 import { channelOf, mtaOf } from '../composition';
-import type { DialogueMode, Pdu } from '../pdu';
+import type { Pdu } from '../pdu';
+import type { DialogueMode } from '../pdu';
 import type { VariantName } from '../variants';
 
 /** Absolute path of the Promela model. */
@@ -21,14 +22,15 @@ export const twinSpinFlags: readonly string[] = ['-o2'];
 
 /** What the twin's encoding and arrays hold; beyond this the .pml would need changing. */
 export const twinLimits = {
-  /** Checkpoint and window sizes: 4-bit fields; recovery answers up to checkpoint 4, window 4. */
-  maxCheckpointSize: 4,
-  maxWindowSize: 4,
-  /** Activity ids, segment numbers and serials: 4-bit fields. */
-  maxMessages: 7,
+  /** Proposed checkpoint and window sizes, message sizes: 4-bit fields of a PDU. */
+  maxProposedCheckpointSize: 15,
+  maxProposedWindowSize: 15,
   maxMessageSize: 15,
-  /** delivered / damagedDeliveries entries per MTA (MAXLIST). */
-  maxList: 8,
+  /** The acceptor's local limits: one environment step per pair, checkpoint 0..4 × window 1..4. */
+  maxLimitCheckpointSize: 4,
+  maxLimitWindowSize: 4,
+  /** Activity ids (4-bit fields) and delivered / damagedDeliveries entries per MTA (MAXLIST 8). */
+  maxMessages: 7,
   maxCapacity: 60,
   maxLosses: 20,
   maxThreshold: 100,
@@ -42,14 +44,22 @@ const variantFlags: Record<VariantName, { turnFix: boolean; checkpointFix: boole
   patched: { turnFix: true, checkpointFix: true },
 };
 
-function isRange(values: readonly number[], from: number, to: number): boolean {
-  return values.length === to - from + 1 && values.every((v, i) => v === from + i);
-}
-
 function requireInteger(name: string, value: number, min: number, max: number): void {
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new Error(`SPIN twin: bound ${name} = ${value} is outside what mta-system.pml supports (${min}..${max})`);
   }
+}
+
+/** A list of distinct integers in min..max as a bit mask (bit v set for value v). */
+function limitMask(name: string, values: readonly number[], min: number, max: number): number {
+  if (!Array.isArray(values) || values.length === 0) throw new Error(`SPIN twin: bound ${name} must be a non-empty list (got ${JSON.stringify(values)})`);
+  let mask = 0;
+  for (const value of values) {
+    requireInteger(`${name} entry`, value, min, max);
+    if (mask & (1 << value)) throw new Error(`SPIN twin: bound ${name} lists ${value} twice`);
+    mask |= 1 << value;
+  }
+  return mask;
 }
 
 /** The cpp defines (`-DNAME=value`) that make mta-system.pml the given variant, mode and bounds. */
@@ -63,24 +73,16 @@ export function twinDefines(variant: VariantName, mode: DialogueMode, bounds: Bo
   requireInteger('losses', bounds.losses, 0, l.maxLosses);
   requireInteger('threshold', bounds.threshold, 1, l.maxThreshold);
   requireInteger('recoveryAttempts', bounds.recoveryAttempts, 1, l.maxRecoveryAttempts);
-  requireInteger('proposedCheckpointSize', bounds.proposedCheckpointSize, 0, l.maxCheckpointSize);
-  requireInteger('proposedWindowSize', bounds.proposedWindowSize, 1, l.maxWindowSize);
-  requireInteger('acceptorCheckpointLimit', bounds.acceptorCheckpointLimit, 0, l.maxCheckpointSize);
-  requireInteger('acceptorWindowLimit', bounds.acceptorWindowLimit, 1, l.maxWindowSize);
+  requireInteger('proposedCheckpointSize', bounds.proposedCheckpointSize, 0, l.maxProposedCheckpointSize);
+  requireInteger('proposedWindowSize', bounds.proposedWindowSize, 1, l.maxProposedWindowSize);
   requireInteger('messageSize', bounds.messageSize, 1, l.maxMessageSize);
   requireInteger('capacity', bounds.capacity, 1, l.maxCapacity);
-  // The twin offers the recovery answers checkpoint 0..c × window 1..w (suite.ts boundsOf).
-  const checkpoints = bounds.recoveryAnswerCheckpointSizes;
-  const windows = bounds.recoveryAnswerWindowSizes;
-  const maxCheckpoint = checkpoints.length === 0 ? -1 : Math.max(...checkpoints);
-  const maxWindow = windows.length === 0 ? 0 : Math.max(...windows);
-  if (!isRange(checkpoints, 0, maxCheckpoint) || !isRange(windows, 1, maxWindow) || maxCheckpoint < 0 || maxWindow < 1) {
-    throw new Error(
-      `SPIN twin: recovery answers must be checkpoint sizes 0..c and windows 1..w (got {${checkpoints.join(', ')}} × {${windows.join(', ')}})`,
-    );
+  const checkpointLimits = limitMask('acceptorCheckpointLimits', bounds.acceptorCheckpointLimits, 0, l.maxLimitCheckpointSize);
+  const windowLimits = limitMask('acceptorWindowLimits', bounds.acceptorWindowLimits, 1, l.maxLimitWindowSize);
+  // The twin has no single-PDU faults (drop, duplicate, reorder).
+  if (bounds.faults.length > 0) {
+    throw new Error(`SPIN twin: channel faults are not modelled in mta-system.pml (got faults {${bounds.faults.join(', ')}})`);
   }
-  requireInteger('largest recovery answer checkpoint size', maxCheckpoint, 0, l.maxCheckpointSize);
-  requireInteger('largest recovery answer window', maxWindow, 1, l.maxWindowSize);
   const defines: Record<string, number> = {
     TURN_FIX: flags.turnFix ? 1 : 0,
     CKPT_FIX: flags.checkpointFix ? 1 : 0,
@@ -90,54 +92,63 @@ export function twinDefines(variant: VariantName, mode: DialogueMode, bounds: Bo
     LOSSES: bounds.losses,
     THRESHOLD: bounds.threshold,
     ATTEMPTS: bounds.recoveryAttempts,
-    CKPT_A: bounds.proposedCheckpointSize,
-    WIN_A: bounds.proposedWindowSize,
-    CKPT_B: bounds.acceptorCheckpointLimit,
-    WIN_B: bounds.acceptorWindowLimit,
+    PROP_CKPT: bounds.proposedCheckpointSize,
+    PROP_WIN: bounds.proposedWindowSize,
+    LIMIT_CKPTS: checkpointLimits,
+    LIMIT_WINS: windowLimits,
     MSG_SIZE: bounds.messageSize,
     CAPACITY: bounds.capacity,
-    ANSWER_CKPT_MAX: maxCheckpoint,
-    ANSWER_WIN_MAX: maxWindow,
   };
   return Object.entries(defines).map(([name, value]) => `-D${name}=${value}`);
 }
 
 // --- one of our states in the twin's encoding (its print_state line) -------------------
 
-const kinds = ['RTORQ', 'RTOAC', 'RTORJ', 'RTAB', 'AS', 'DT', 'MIP', 'MIA', 'AE', 'AEA', 'AR', 'AD', 'ER', 'PT', 'GTC', 'GTA'] as const;
+const kinds = ['RTORQ', 'RTOAC', 'RTORJ', 'AS', 'DT', 'MIP', 'MIA', 'AE', 'AEA', 'AR', 'AD', 'ER', 'PT', 'GTC', 'GTA'] as const;
 const refuseReasons = ['rtsBusy', 'cannotRecover', 'validationFailure', 'unacceptableDialogueMode'];
-const abortReasons = ['unrecognizedActivity', 'transferCompleted', 'protocolError'];
+const reportReasons = ['transferCompleted'];
 
 function code(kind: Pdu['kind'], f1 = 0, f2 = 0, f3 = 0, f4 = 0): number {
   return kinds.indexOf(kind) + 32 * (f1 + 16 * (f2 + 16 * (f3 + 16 * f4)));
 }
 
-/** The twin's int for a PDU (mta-system.pml PDU()). */
+function index(list: readonly string[], value: string, what: string): number {
+  const found = list.indexOf(value);
+  if (found < 0) throw new Error(`twin encoding: unknown ${what} ${value}`);
+  return found;
+}
+
+/**
+ * The twin's int for a PDU (mta-system.pml PDU()). The connects' token setting is always
+ * 'caller' in the model, so the twin does not store it; a PDU with another one cannot be encoded.
+ */
 export function twinPduCode(pdu: Pdu): number {
   switch (pdu.kind) {
     case 'RTORQ': {
+      if (pdu.initialTurn !== 'caller') throw new Error(`twin encoding: RTORQ with token setting ${pdu.initialTurn}`);
       const data = pdu.connectionData.kind === 'open' ? 0 : 1;
       return code('RTORQ', pdu.checkpointSize, pdu.windowSize, data + 2 * (pdu.dialogueMode === 'twa' ? 1 : 0), pdu.connectionData.connectionId);
     }
     case 'RTOAC':
+      if (pdu.initialTurn !== 'caller') throw new Error(`twin encoding: RTOAC with token setting ${pdu.initialTurn}`);
       return code('RTOAC', pdu.checkpointSize, pdu.windowSize, pdu.connectionData.kind === 'open' ? 0 : 1, pdu.connectionData.connectionId);
     case 'RTORJ':
-      return code('RTORJ', refuseReasons.indexOf(pdu.reason));
-    case 'RTAB':
+      return code('RTORJ', index(refuseReasons, pdu.reason, 'refuse reason'));
     case 'ER':
-      return code(pdu.kind, abortReasons.indexOf(pdu.reason));
+      return code('ER', index(reportReasons, pdu.reason, 'report reason'));
     case 'AS':
     case 'AEA':
     case 'AD':
       return code(pdu.kind, pdu.activity);
     case 'DT':
-      return code('DT', pdu.activity, pdu.segment);
+      return code('DT', pdu.activity, pdu.fromKB, pdu.toKB);
     case 'MIP':
     case 'MIA':
       return code(pdu.kind, pdu.serial);
     case 'AE':
+      return code('AE', pdu.activity, pdu.serial, pdu.sizeKB);
     case 'AR':
-      return code(pdu.kind, pdu.activity, pdu.serial);
+      return code('AR', pdu.activity, pdu.serial);
     case 'PT':
       return code('PT', pdu.priority);
     case 'GTC':
@@ -153,10 +164,9 @@ const associationCodes: Record<string, number> = {
   'open.ready': 3,
   'recovering.connecting': 4,
   'recovering.attemptFailed': 5,
-  recoveryFailed: 6,
-  awaitingRecovery: 7,
-  answeringRecovery: 8,
-  closed: 9,
+  awaitingRecovery: 6,
+  answering: 7,
+  closed: 8,
 };
 const turnCodes: Record<string, number> = {
   'notHolding.quiet': 0,
@@ -167,6 +177,7 @@ const turnCodes: Record<string, number> = {
 };
 const sendingCodes: Record<string, number> = { idle: 0, 'activityOpen.transferring': 1, 'activityOpen.ending': 2, interrupted: 3 };
 const receivingCodes: Record<string, number> = { noActivity: 0, inActivity: 1 };
+const connectedAsCodes: Record<string, number> = { null: 0, caller: 1, called: 2 };
 
 function path(value: unknown): string {
   if (typeof value === 'string') return value;
@@ -176,7 +187,7 @@ function path(value: unknown): string {
 
 function lookup(table: Record<string, number>, key: string, what: string): number {
   const found = table[key];
-  if (found === undefined) throw new Error(`twin encoding: unknown ${what} state ${key}`);
+  if (found === undefined) throw new Error(`twin encoding: unknown ${what} ${key}`);
   return found;
 }
 
@@ -193,11 +204,12 @@ export function twinStateLine(view: StateView): string {
     const value = snapshot.value as Record<string, unknown>;
     const c = snapshot.context;
     parts.push(
-      lookup(associationCodes, path(value.association), 'association'),
-      lookup(turnCodes, path(value.turn), 'turn'),
-      lookup(sendingCodes, path(value.sending), 'sending'),
-      lookup(receivingCodes, path(value.receiving), 'receiving'),
+      lookup(associationCodes, path(value.association), 'association state'),
+      lookup(turnCodes, path(value.turn), 'turn state'),
+      lookup(sendingCodes, path(value.sending), 'sending state'),
+      lookup(receivingCodes, path(value.receiving), 'receiving state'),
       c.connectionId,
+      lookup(connectedAsCodes, String(c.connectedAs), 'connectedAs'),
       c.agreed === null ? 255 : c.agreed.checkpointSize,
       c.agreed === null ? 0 : c.agreed.windowSize,
       c.original === null ? 255 : c.original.checkpointSize,
@@ -210,9 +222,11 @@ export function twinStateLine(view: StateView): string {
       c.outgoing === null ? 0 : c.outgoing.segmentsSent,
       c.outgoing === null ? 0 : c.outgoing.lastConfirmedSerial,
       c.incoming === null ? 0 : c.incoming.activity,
-      c.incoming === null ? 0 : c.incoming.segmentsHeld,
+      c.incoming === null ? 0 : c.incoming.kbHeld,
       c.incoming === null ? 0 : c.incoming.lastConfirmedSerial,
       c.incoming === null ? 0 : c.incoming.intact ? 1 : 0,
+      c.confirmedKB,
+      c.resentConfirmedData ? 1 : 0,
       'd',
       ...c.delivered,
       'x',
@@ -228,7 +242,9 @@ export function twinStateLine(view: StateView): string {
   if ((channel.status === 'done') !== (link === 2) || (channel.status !== 'done' && channel.status !== 'active')) {
     throw new Error(`twin encoding: channel ${String(channel.value)} with status ${channel.status}`);
   }
-  parts.push(link, c.epoch, c.epochOf.A, c.epochOf.B, c.lossNoticePending.A ? 1 : 0, c.lossNoticePending.B ? 1 : 0, c.losses);
+  // Nor the fault counter: the twin has no faults.
+  if (c.faults !== 0) throw new Error(`twin encoding: the channel counts ${c.faults} faults`);
+  parts.push(link, c.joined.A ? 1 : 0, c.joined.B ? 1 : 0, c.lossNoticePending.A ? 1 : 0, c.lossNoticePending.B ? 1 : 0, c.losses);
   parts.push('q', ...c.toA.map(twinPduCode), 'q', ...c.toB.map(twinPduCode));
   return parts.join(' ');
 }
