@@ -1,7 +1,9 @@
 // Transition coverage: which transitions of each chart the exploration took. The search
-// reports every distinct (actor, snapshot, event) it handed to XState; each is then sent once
-// to a real actor restored from that snapshot, whose inspection events name the transitions
-// XState took (including eventless ones and those of raised events).
+// reports every distinct (actor, snapshot, event) it handed to XState. The fast engine also
+// hands over the transitions XState took in that call (its microstep inspection events); for
+// a call without them, the event is sent once to a real actor restored from that snapshot,
+// whose inspection events name the transitions taken (including eventless ones and those of
+// raised events).
 
 import { createActor, type AnyMachineSnapshot, type AnyStateMachine, type AnyStateNode, type EventObject } from 'xstate';
 import { canonicalJson } from './canonical';
@@ -68,11 +70,19 @@ export function transitionsAtStart(machine: AnyStateMachine, input: unknown): st
 
 /** Collects the distinct transition calls of a search; afterwards, which chart transitions they took. */
 export class CoverageRecorder {
+  /** Calls whose transitions the search did not hand over: replayed through a real actor at the end. */
   private readonly calls = new Map<string, { actor: string; before: AnyMachineSnapshot; event: EventObject }>();
+  private readonly seen = new Map<string, Set<string>>();
 
-  constructor(private readonly model: ComposedModel) {}
+  constructor(private readonly model: ComposedModel) {
+    for (const { name } of model.actors) this.seen.set(name, new Set());
+  }
 
-  readonly observe: TransitionObserver = (actor, before, event) => {
+  readonly observe: TransitionObserver = (actor, before, event, taken) => {
+    if (taken !== undefined) {
+      for (const definition of taken) this.seen.get(actor)!.add(transitionId(definition as TransitionDefinitionLike));
+      return;
+    }
     const key = `${actor}\u0000${snapshotKey(this.model, actor, before)}\u0000${canonicalJson(event)}`;
     if (!this.calls.has(key)) this.calls.set(key, { actor, before, event });
   };
@@ -80,7 +90,7 @@ export class CoverageRecorder {
   /** Per actor name: the ids of the transitions taken. */
   taken(): Map<string, Set<string>> {
     const machines = new Map(this.model.actors.map((actor) => [actor.name, actor.machine]));
-    const taken = new Map<string, Set<string>>(this.model.actors.map((actor) => [actor.name, new Set<string>()]));
+    const taken = new Map<string, Set<string>>(this.model.actors.map((actor) => [actor.name, new Set(this.seen.get(actor.name))]));
     for (const { name, machine, input } of this.model.actors) {
       for (const id of transitionsAtStart(machine, input)) taken.get(name)!.add(id);
     }

@@ -122,7 +122,9 @@ export function startFastSearch(model: ComposedModel, options: ExploreOptions, t
   };
 
   // --- remembered transitions ------------------------------------------------------------
-  const pureTransition = transitionWithReusedScope();
+  /** The transitions XState takes in the current call, for a coverage observer. */
+  const taken: unknown[] = [];
+  const pureTransition = transitionWithReusedScope(options.observe ? (transitions) => taken.push(...transitions) : undefined);
   const remembered = actorNames.map(() => new PairMap());
   const resultNext = new GrowableInt32();
   const resultEmitStart = new GrowableInt32();
@@ -138,8 +140,9 @@ export function startFastSearch(model: ComposedModel, options: ExploreOptions, t
     const asked = performance.now();
     const name = actorNames[actor]!;
     const before = locals[actor]!.snapshots[local]!;
-    options.observe?.(name, before, events[event]!);
+    taken.length = 0;
     const result = deliver(model, machines[actor]!, name, before, events[event]!, `"${steps[step]!.label}"`, pureTransition)!;
+    if (before.status === 'active') options.observe?.(name, before, events[event]!, taken);
     const id = resultNext.length;
     resultNext.push(result.after === before ? local : internLocal(actor, result.after));
     resultEmitStart.push(emitted.length);

@@ -9,17 +9,28 @@ import { createEmptyActor, type ActorScope, type AnyMachineSnapshot, type AnySta
 
 export type PureTransition = (machine: AnyStateMachine, snapshot: AnyMachineSnapshot, event: EventObject) => [AnyMachineSnapshot, { type: string; params?: unknown }[]];
 
-/** A transition function with one inert scope per machine, reused across calls. */
-export function transitionWithReusedScope(): PureTransition {
+/**
+ * A transition function with one inert scope per machine, reused across calls. `onMicrostep`,
+ * when given, sees the transition definitions of every microstep XState takes (its
+ * `@xstate.microstep` inspection event, as a real actor's inspector would), at no extra cost.
+ */
+export function transitionWithReusedScope(onMicrostep?: (transitions: readonly unknown[]) => void): PureTransition {
   const scopes = new WeakMap<AnyStateMachine, { scope: ActorScope<AnyMachineSnapshot, EventObject>; actions: { type: string; params?: unknown }[] }>();
   return (machine, snapshot, event) => {
     let entry = scopes.get(machine);
     if (entry === undefined) {
       const self = createEmptyActor();
       const collected: { type: string; params?: unknown }[] = [];
+      const system = Object.create(self.system, {
+        _sendInspectionEvent: {
+          value: (inspection: { type: string; _transitions?: readonly unknown[] }) => {
+            if (inspection.type === '@xstate.microstep') onMicrostep?.(inspection._transitions ?? []);
+          },
+        },
+      }) as typeof self.system;
       const scope = {
         self,
-        system: self.system,
+        system,
         id: '',
         sessionId: '',
         logger: () => {},

@@ -17,7 +17,11 @@ export interface Delivery {
 }
 
 /** Sees every (actor, snapshot before, event) the search hands to XState; for transition coverage. */
-export type TransitionObserver = (actor: string, before: AnyMachineSnapshot, event: EventObject) => void;
+/**
+ * Sees a transition call of the search: the actor, its snapshot and the event. `taken`, when the
+ * engine can give it at no cost, is the transition definitions XState took (every microstep).
+ */
+export type TransitionObserver = (actor: string, before: AnyMachineSnapshot, event: EventObject, taken?: readonly unknown[]) => void;
 
 export class ModelError extends Error {}
 

@@ -8,6 +8,7 @@
 
 import { describe, expect, test } from 'vitest';
 import { analyse } from '../explore/analysis';
+import { CoverageRecorder } from '../explore/coverage';
 import { explore, snapshotKey, type Exploration, type ExploreOptions } from '../explore/explore';
 import type { ComposedModel, Property } from '../explore/model';
 import { defaultBounds, dialogueModes, type Bounds } from '../machines/bounds';
@@ -100,6 +101,18 @@ describe('fast and reference engines agree', () => {
     const reference = fingerprint(explore(wrong, { engine: 'reference' }));
     expect(fast.counts[0]).toBeLessThan(reference.counts[0] as number);
   });
+
+  test('coverage from the engine\'s own XState calls equals coverage replayed through real actors', () => {
+    const { model } = mtaModel('unpatched', 'twa', defaultBounds);
+    const fromEngine = new CoverageRecorder(model);
+    explore(model, { observe: fromEngine.observe });
+    const replayed = new CoverageRecorder(model);
+    // Without the transitions taken, every distinct call is replayed through a real actor.
+    explore(model, { observe: (actor, before, event) => replayed.observe(actor, before, event) });
+    const sorted = (taken: Map<string, Set<string>>) => [...taken].map(([actor, ids]) => [actor, [...ids].sort()]);
+    expect(sorted(fromEngine.taken())).toEqual(sorted(replayed.taken()));
+    expect(fromEngine.taken().get('A')!.size).toBeGreaterThan(40);
+  }, 120_000);
 
   test('on a model without a factored environment (environment() per state)', () => {
     const model = toyModel();
