@@ -2,15 +2,15 @@
 // liveness, a short) counterexample.
 //
 // Fairness, exactly: a path is fair when
-//   - every step that is not a fault (protocol, user and workaround steps), once enabled in
+//   - every step that is not unforced (protocol, user and workaround steps), once enabled in
 //     all but finitely many of its states, is taken infinitely often, per fairness key (weak
 //     fairness; so users do submit every message of the bound, and the acceptor does answer);
-//   - it takes only finitely many fault steps, and no fault is ever forced.
-// So a fair path may end only in a state where no step but faults is possible, and a fair
-// cycle contains no fault step. The acceptor's choice among its answers is not constrained.
+//   - it takes only finitely many unforced steps (faults and choices), and none is ever forced.
+// So a fair path may end only in a state where no step but unforced ones is possible, and a
+// fair cycle contains no unforced step. The acceptor's choice among its answers is not constrained.
 
 import type { Exploration } from './explore';
-import type { LeadsToProperty, NoDeadlockProperty, Property, StateView, StepKind } from './model';
+import { isUnforced, type LeadsToProperty, type NoDeadlockProperty, type Property, type Stage, type StateView, type StepKind } from './model';
 
 export type Verdict = 'pass' | 'FAIL' | 'inconclusive' | 'n/a' | 'vacuous';
 
@@ -31,6 +31,8 @@ export interface PropertyResult {
   readonly counterexample?: Trace;
   /** For sometimes: a shortest witness, showing the check is not empty. */
   readonly witness?: Trace;
+  /** When the property fails and declares a scenario: the shortest counterexample through it. */
+  readonly illustration?: { readonly name: string; readonly trace: Trace };
   readonly note?: string;
 }
 
@@ -57,9 +59,9 @@ function isTerminal(exploration: Exploration, state: number): boolean {
   return state < exploration.expanded && exploration.edgeStart[state] === exploration.edgeStart[state + 1];
 }
 
-/** No step but faults is possible here: the system cannot move by itself (a fault is never forced). */
+/** No step but unforced ones (faults, choices) is possible here: the system cannot move by itself. */
 function isStuck(exploration: Exploration, state: number): boolean {
-  return state < exploration.expanded && successorsOf(exploration, state).every(({ step }) => exploration.steps[step]!.kind === 'fault');
+  return state < exploration.expanded && successorsOf(exploration, state).every(({ step }) => isUnforced(exploration.steps[step]!.kind));
 }
 
 /** Extends a path by a shortest walk (through `allowed` states and edges) to a state where `stop` holds. */
@@ -117,6 +119,50 @@ function analyseSometimes(
   return { verdict: exploration.complete ? 'FAIL' : 'inconclusive' };
 }
 
+/**
+ * A shortest path from the initial state that passes through the stages in order (each stage
+ * a step that has to happen; other steps may come in between, and one step may complete
+ * several stages) and then, with every stage done, ends in a state where `target` holds.
+ * Breadth-first over (state, stages done).
+ */
+export function shortestPathThrough(
+  exploration: Exploration,
+  stages: readonly Stage[],
+  target: (state: number) => boolean,
+): { states: number[]; steps: number[] } | null {
+  const width = stages.length + 1;
+  const previous = new Map<number, { from: number; step: number }>([[0, { from: -1, step: -1 }]]);
+  const queue = [0];
+  for (let head = 0; head < queue.length; head++) {
+    const node = queue[head]!;
+    const state = Math.floor(node / width);
+    const done = node % width;
+    if (done === stages.length && target(state)) {
+      const states: number[] = [];
+      const steps: number[] = [];
+      for (let n = node; n >= 0; n = previous.get(n)!.from) {
+        states.push(Math.floor(n / width));
+        if (previous.get(n)!.from >= 0) steps.push(previous.get(n)!.step);
+      }
+      return { states: states.reverse(), steps: steps.reverse() };
+    }
+    const view = done < stages.length ? exploration.view(state) : null;
+    for (const { target: next, step } of successorsOf(exploration, state)) {
+      // One step may complete several stages in a row.
+      let advanced = done;
+      if (view !== null) {
+        const nextView = exploration.view(next);
+        while (advanced < stages.length && stages[advanced]!(nextView, view)) advanced++;
+      }
+      const nextNode = next * width + advanced;
+      if (previous.has(nextNode)) continue;
+      previous.set(nextNode, { from: node, step });
+      queue.push(nextNode);
+    }
+  }
+  return null;
+}
+
 /** Backward reachability: which states can still reach a state where `goal` holds. */
 function canReach(exploration: Exploration, goal: (state: number) => boolean): Uint8Array {
   const n = exploration.stateCount;
@@ -152,6 +198,12 @@ function canReach(exploration: Exploration, goal: (state: number) => boolean): U
   return marked;
 }
 
+/** States that violate "no deadlock" by themselves: stuck and not a valid end, or (complete runs) with no way to the goal. */
+function deadlockedStates(exploration: Exploration, property: NoDeadlockProperty): (state: number) => boolean {
+  const hopeful = exploration.complete ? canReach(exploration, (s) => property.goal(exploration.view(s))) : null;
+  return (s) => (hopeful !== null && hopeful[s] === 0) || (isStuck(exploration, s) && !exploration.model.isValidEndState(exploration.view(s)));
+}
+
 function analyseNoDeadlock(exploration: Exploration, property: NoDeadlockProperty): Pick<PropertyResult, 'verdict' | 'counterexample'> {
   const model = exploration.model;
   let stuck = -1;
@@ -165,19 +217,19 @@ function analyseNoDeadlock(exploration: Exploration, property: NoDeadlockPropert
   }
   if (doomed >= 0 && (stuck < 0 || exploration.depth[doomed]! <= exploration.depth[stuck]!)) {
     // Show the way on from the first state with no way back to the goal, to where it gets stuck.
-    const path = extendTo(exploration, pathTo(exploration, doomed), (s) => isStuck(exploration, s), (step) => exploration.steps[step]!.kind !== 'fault');
+    const path = extendTo(exploration, pathTo(exploration, doomed), (s) => isStuck(exploration, s), (step) => !isUnforced(exploration.steps[step]!.kind));
     return {
       verdict: 'FAIL',
       counterexample: {
         ...(path ?? pathTo(exploration, doomed)),
         ending: path
-          ? `from step ${exploration.depth[doomed]} on no goal state is reachable; here no step but a fault is possible`
+          ? `from step ${exploration.depth[doomed]} on no goal state is reachable; here nothing but a fault or an optional move can happen`
           : `from step ${exploration.depth[doomed]} on no goal state is reachable`,
       },
     };
   }
   if (stuck >= 0) {
-    return { verdict: 'FAIL', counterexample: { ...pathTo(exploration, stuck), ending: 'no step but a fault is possible and this is not a valid end state' } };
+    return { verdict: 'FAIL', counterexample: { ...pathTo(exploration, stuck), ending: 'nothing but a fault or an optional move can happen, and this is not a valid end state' } };
   }
   return { verdict: exploration.complete ? 'pass' : 'inconclusive' };
 }
@@ -288,8 +340,8 @@ function analyseLeadsTo(exploration: Exploration, property: LeadsToProperty): Pi
     const s = queue[head]!;
     if (failure[s]) return { verdict: 'FAIL', counterexample: traceTo(s, 'the failure state is reached before the goal') };
     const next = successorsOf(exploration, s).filter(({ step }) => stepAllowed(step));
-    if (next.every(({ step }) => steps[step]!.kind === 'fault')) {
-      const reason = next.length > 0 ? 'no step but a fault is possible' : isTerminal(exploration, s) ? 'no step is possible' : 'only excluded steps are possible';
+    if (next.every(({ step }) => isUnforced(steps[step]!.kind))) {
+      const reason = next.length > 0 ? 'nothing but a fault or an optional move can happen' : isTerminal(exploration, s) ? 'no step is possible' : 'only excluded steps are possible';
       return { verdict: 'FAIL', counterexample: traceTo(s, `the goal was not reached and ${reason}`) };
     }
     for (const { target, step } of next) {
@@ -302,8 +354,8 @@ function analyseLeadsTo(exploration: Exploration, property: LeadsToProperty): Pi
   }
 
   // A fair cycle inside H never reaches the goal. Faults cannot repeat forever, so a fair
-  // cycle uses no fault step (nor an excluded one).
-  const cycleEdge = (step: number) => stepAllowed(step) && steps[step]!.kind !== 'fault';
+  // cycle uses no unforced step (nor an excluded one).
+  const cycleEdge = (step: number) => stepAllowed(step) && !isUnforced(steps[step]!.kind);
   for (const component of stronglyConnectedComponents(exploration, inH, cycleEdge)) {
     if (component.length < 2) continue;
     const members = new Set(component);
@@ -354,7 +406,7 @@ function closeCycle(
 
 /**
  * Weak fairness of a strongly connected set, for the path that visits all of it forever:
- * every fairness key of a non-fault step enabled in all of its states must be taken inside it.
+ * every fairness key of a forced step enabled in all of its states must be taken inside it.
  */
 function isWeaklyFair(exploration: Exploration, members: Set<number>, stepAllowed: (step: number) => boolean): boolean {
   const steps = exploration.steps;
@@ -364,7 +416,7 @@ function isWeaklyFair(exploration: Exploration, members: Set<number>, stepAllowe
     const enabledHere = new Set<string>();
     for (const { target, step } of successorsOf(exploration, s)) {
       const info = steps[step]!;
-      if (info.kind === 'fault' || !stepAllowed(step)) continue;
+      if (isUnforced(info.kind) || !stepAllowed(step)) continue;
       enabledHere.add(info.fairnessKey);
       if (members.has(target)) takenInside.add(info.fairnessKey);
     }
@@ -374,17 +426,43 @@ function isWeaklyFair(exploration: Exploration, members: Set<number>, stepAllowe
   return [...(enabledEverywhere ?? new Set<string>())].every((key) => takenInside.has(key));
 }
 
+/** A path through the stages of a sometimes check, to show it is reached. */
+function analyseStages(exploration: Exploration, stages: readonly Stage[]): Pick<PropertyResult, 'verdict' | 'witness'> {
+  const path = shortestPathThrough(exploration, stages, () => true);
+  if (path !== null) return { verdict: 'pass', witness: { ...path, ending: 'reached' } };
+  return { verdict: exploration.complete ? 'FAIL' : 'inconclusive' };
+}
+
+/** For a failed property with a scenario: the shortest counterexample that passes through it. */
+function illustrate(exploration: Exploration, property: Property, result: PropertyResult): PropertyResult {
+  const scenario = property.illustration;
+  if (scenario === undefined || result.verdict !== 'FAIL') return result;
+  let trace: Trace | null = null;
+  if (property.kind === 'always') {
+    const path = shortestPathThrough(exploration, scenario.stages, (s) => !property.holds(exploration.view(s)));
+    if (path) trace = { ...path, ending: 'the property does not hold here' };
+  } else if (property.kind === 'noDeadlock') {
+    const path = shortestPathThrough(exploration, scenario.stages, deadlockedStates(exploration, property));
+    if (path) {
+      const stuck = extendTo(exploration, path, (s) => isStuck(exploration, s), (step) => !isUnforced(exploration.steps[step]!.kind));
+      trace = { ...(stuck ?? path), ending: `after the scenario no goal state is reachable${stuck ? '; here nothing but a fault or an optional move can happen' : ''}` };
+    }
+  }
+  return trace === null ? { ...result, note: `no counterexample ${scenario.name}` } : { ...result, illustration: { name: scenario.name, trace } };
+}
+
 export function analyse(exploration: Exploration, properties: readonly Property[]): PropertyResult[] {
   return properties.map((property): PropertyResult => {
     const base = { name: property.name, kind: property.kind };
     if (property.notApplicableBecause !== undefined) return { ...base, verdict: 'n/a', note: property.notApplicableBecause };
     switch (property.kind) {
       case 'always':
-        return { ...base, ...analyseAlways(exploration, (view) => property.holds(view)) };
+        return illustrate(exploration, property, { ...base, ...analyseAlways(exploration, (view) => property.holds(view)) });
       case 'sometimes':
+        if (property.stages !== undefined) return { ...base, ...analyseStages(exploration, property.stages) };
         return { ...base, ...analyseSometimes(exploration, (view, previous) => property.reached(view, previous)) };
       case 'noDeadlock':
-        return { ...base, ...analyseNoDeadlock(exploration, property) };
+        return illustrate(exploration, property, { ...base, ...analyseNoDeadlock(exploration, property) });
       case 'leadsTo':
         return { ...base, ...analyseLeadsTo(exploration, property) };
     }

@@ -6,7 +6,7 @@
 // one, the same steps replayed in the patched model beside it.
 
 import type { AnyMachineSnapshot, StateValue } from 'xstate';
-import type { PropertyResult, Trace } from './analysis';
+import type { Trace } from './analysis';
 import { transitionsAtStart, transitionsTaken } from './coverage';
 import { initialSnapshots, performStep } from './explore';
 import type { RunOutcome } from './outcome';
@@ -41,9 +41,8 @@ function activeStateIds(rootId: string, value: StateValue): string[] {
   return Object.entries(value).flatMap(([key, child]) => (child === undefined ? [] : activeStateIds(`${rootId}.${key}`, child as StateValue)));
 }
 
-function traceData(outcome: RunOutcome, result: PropertyResult, counterpart: RunSpec | null): TraceData {
-  const { exploration, spec } = outcome;
-  const trace = result.counterexample as Trace;
+function traceData(outcome: RunOutcome, anchor: string, title: string, trace: Trace, counterpart: RunSpec | null): TraceData {
+  const { exploration } = outcome;
   const model = exploration.model;
   const machines = new Map(model.actors.map((actor) => [actor.name, actor.machine]));
   const describe = (view: Readonly<Record<string, AnyMachineSnapshot>>) =>
@@ -102,8 +101,8 @@ function traceData(outcome: RunOutcome, result: PropertyResult, counterpart: Run
   }
 
   return {
-    anchor: `${anchorOf(spec.section, result.name)}-${spec.group}`,
-    title: `${spec.id}: “${result.name}” fails (${trace.steps.length} steps)`,
+    anchor,
+    title,
     ending: trace.ending,
     loopStart: trace.loopStart ?? null,
     actors: model.actors.map((actor) => ({ name: actor.name, title: model.actorTitles?.[actor.name] ?? actor.name, chart: actor.machine.id })),
@@ -123,7 +122,10 @@ function summaryHtml(outcomes: readonly RunOutcome[]): string {
         const cells = runs.map((o) => {
           const result = o.results.find((r) => r.name === first.name)!;
           if (result.counterexample) {
-            return `<td class="fail"><a href="#${anchorOf(section, result.name)}-${o.spec.group}">FAIL (${result.counterexample.steps.length} steps)</a></td>`;
+            const shaped = result.illustration
+              ? ` · <a href="#${anchorOf(section, `${result.name} ${result.illustration.name}`)}-${o.spec.group}">${escapeHtml(result.illustration.name)} (${result.illustration.trace.steps.length})</a>`
+              : '';
+            return `<td class="fail"><a href="#${anchorOf(section, result.name)}-${o.spec.group}">FAIL (${result.counterexample.steps.length} steps)</a>${shaped}</td>`;
           }
           return `<td class="${result.verdict === 'pass' ? 'pass' : 'other'}">${escapeHtml(result.verdict)}</td>`;
         });
@@ -280,7 +282,18 @@ export function reportHtml(
   const traces: TraceData[] = [];
   for (const outcome of outcomes) {
     const counterpart = counterpartOf(outcome.spec);
-    for (const result of outcome.results) if (result.counterexample) traces.push(traceData(outcome, result, counterpart));
+    const { spec } = outcome;
+    for (const result of outcome.results) {
+      if (result.counterexample) {
+        const title = `${spec.id}: “${result.name}” fails (${result.counterexample.steps.length} steps)`;
+        traces.push(traceData(outcome, `${anchorOf(spec.section, result.name)}-${spec.group}`, title, result.counterexample, counterpart));
+      }
+      if (result.illustration) {
+        const { name, trace } = result.illustration;
+        const title = `${spec.id}: “${result.name}” fails, ${name} (${trace.steps.length} steps)`;
+        traces.push(traceData(outcome, `${anchorOf(spec.section, `${result.name} ${name}`)}-${spec.group}`, title, trace, counterpart));
+      }
+    }
   }
   const json = JSON.stringify({ traces }).replace(/</g, '\\u003c');
   const templates = charts.map(({ name, svg }) => `<template id="chart-${name}">${svg.replace(/<\?xml[^>]*>\s*/, '').replace(/<!DOCTYPE[^>]*>\s*/, '')}</template>`);

@@ -20,9 +20,16 @@ export type StateView = Readonly<Record<string, AnyMachineSnapshot>>;
  * - protocol: the system's own moves (deliveries, timers, answers): weakly fair.
  * - user: bounded submissions by users: weakly fair (every message of the bound is submitted).
  * - fault: losses and other faults: finitely many, never forced, never part of a fair cycle.
+ * - choice: a move a participant may make or not (an optional request): like a fault for
+ *   fairness (finitely many, never forced), but not a fault.
  * - workaround: weakly fair like protocol steps, but a property may exclude it (withoutStepKinds).
  */
-export type StepKind = 'protocol' | 'user' | 'fault' | 'workaround';
+export type StepKind = 'protocol' | 'user' | 'fault' | 'choice' | 'workaround';
+
+/** Steps that are never forced and happen finitely often: fairness does not apply to them. */
+export function isUnforced(kind: StepKind): boolean {
+  return kind === 'fault' || kind === 'choice';
+}
 
 /** One environment step: an event given to one actor. */
 export interface EnvironmentStep<TPayload = unknown> {
@@ -91,9 +98,24 @@ export interface ComposedModel<TPayload = unknown> {
 
 // --- properties ------------------------------------------------------------------------
 
+/** One stage of a scenario: a step, from `previous` to `view`, that has to happen. */
+export type Stage = (view: StateView, previous: StateView) => boolean;
+
+/** Stages that have to happen in this order along a path (other steps may come in between). */
+export interface Scenario {
+  /** What the scenario shows, e.g. "shaped like KB Q166594". */
+  readonly name: string;
+  readonly stages: readonly Stage[];
+}
+
 interface PropertyBase {
   /** The sentence name, used verbatim in tests, results and the README. */
   readonly name: string;
+  /**
+   * When the property fails: also the shortest counterexample that passes through this
+   * scenario's stages first (always and noDeadlock properties), kept beside the shortest one.
+   */
+  readonly illustration?: Scenario;
   /**
    * When set, the property does not apply to this run and its verdict is "n/a" with this
    * reason (e.g. a two-way-alternate property in monologue).
@@ -107,11 +129,14 @@ export interface AlwaysProperty extends PropertyBase {
   holds(view: StateView): boolean;
 }
 
-/** Some reachable state, or some step, has it: a pass is never empty. */
-export interface SometimesProperty extends PropertyBase {
-  readonly kind: 'sometimes';
-  reached(view: StateView, previous: StateView | null): boolean;
-}
+/**
+ * Some reachable state, or some step, has it (`reached`), or some path passes through the
+ * stages in order (`stages`): a pass is never empty.
+ */
+export type SometimesProperty = PropertyBase & { readonly kind: 'sometimes' } & (
+    | { reached(view: StateView, previous: StateView | null): boolean; readonly stages?: undefined }
+    | { readonly stages: readonly Stage[]; readonly reached?: undefined }
+  );
 
 /**
  * No reachable state is stuck: every state with no step is a valid end state, and from every

@@ -17,7 +17,7 @@ export interface RunOutcome {
 /** What the manifest records for a run. Lengths are numbers of steps. */
 export interface ExpectedRun {
   /** The run's bounds (name → value), when the suite gives them. */
-  readonly bounds?: Readonly<Record<string, string>>;
+  readonly bounds?: Readonly<Record<string, unknown>>;
   readonly states: number;
   readonly transitions: number;
   readonly verdicts: Readonly<Record<string, string>>;

@@ -20,15 +20,14 @@ interface TraceJson {
 interface RunJson {
   readonly id: string;
   readonly section: string;
-  /** The run's own bounds; absent in files of older versions, which have only the file's. */
-  readonly bounds?: readonly { readonly name: string; readonly value: string }[];
+  /** The run's bounds, by name. */
+  readonly bounds: Readonly<Record<string, unknown>>;
   readonly properties: readonly { readonly name: string; readonly kind: string; readonly verdict: string; readonly counterexample?: TraceJson }[];
 }
 
 interface ResultsJson {
   readonly schema: string;
   readonly group: string;
-  readonly bounds: readonly { readonly name: string; readonly value: string }[];
   readonly runs: readonly RunJson[];
 }
 
@@ -44,23 +43,17 @@ function readResults(path: string): ResultsJson {
   } catch (error) {
     throw new ReplayInputError(`${path} is not valid JSON (${(error as Error).message.split('\n')[0]}); give a file written by npm run verify or check --json`);
   }
+  if (isRecord(parsed) && parsed.schema === 'xstate-explorer/results/v1') {
+    throw new ReplayInputError(`${path} is a results file of schema v1 (bounds as text, one table per file), which this checker no longer reads; write it again with npm run verify`);
+  }
   if (!isRecord(parsed) || parsed.schema !== resultsSchema) {
     const schema = isRecord(parsed) ? JSON.stringify(parsed.schema) : 'none';
     throw new ReplayInputError(`${path} is not a results file of this checker (schema ${schema}, expected "${resultsSchema}")`);
   }
   const wellFormed =
     typeof parsed.group === 'string' &&
-    Array.isArray(parsed.bounds) &&
-    parsed.bounds.every((b) => isRecord(b) && typeof b.name === 'string' && typeof b.value === 'string') &&
     Array.isArray(parsed.runs) &&
-    parsed.runs.every(
-      (run) =>
-        isRecord(run) &&
-        typeof run.id === 'string' &&
-        typeof run.section === 'string' &&
-        Array.isArray(run.properties) &&
-        (run.bounds === undefined || (Array.isArray(run.bounds) && run.bounds.every((b) => isRecord(b) && typeof b.name === 'string' && typeof b.value === 'string'))),
-    );
+    parsed.runs.every((run) => isRecord(run) && typeof run.id === 'string' && typeof run.section === 'string' && Array.isArray(run.properties) && isRecord(run.bounds));
   if (!wellFormed) throw new ReplayInputError(`${path} says it is a results file but its group, bounds or runs are malformed; write it again with npm run verify`);
   return parsed as unknown as ResultsJson;
 }
@@ -90,7 +83,7 @@ function chooseTrace(results: ResultsJson, path: string, property: string, runId
 export function replayFile(suite: Suite, path: string, property: string, runId: string | undefined): string[] {
   const results = readResults(path);
   const { run, trace } = chooseTrace(results, path, property, runId);
-  const spec = suite.runFor(results.group, run.section, run.bounds ?? results.bounds);
+  const spec = suite.runFor(results.group, run.section, run.bounds);
   if (typeof spec === 'string') throw new ReplayInputError(`${path} does not fit the current model: ${spec}`);
   const { model } = spec;
   const lines: string[] = [`${run.id}: “${property}”, ${trace.steps.length} steps, replayed through real actors`];

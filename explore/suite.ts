@@ -43,10 +43,19 @@ export interface RunSpec {
   readonly bounds?: readonly BoundLine[];
 }
 
+/** A bound's value, as the results JSON records it: a number, or a list of numbers or names. */
+export type BoundValue = number | readonly number[] | readonly string[];
+
 export interface BoundLine {
   readonly name: string;
-  readonly value: string;
+  readonly value: BoundValue;
   readonly reason: string;
+}
+
+/** A bound's value in words, for the reports: 2, {1, 2}, none. */
+export function boundText(value: BoundValue): string {
+  if (!Array.isArray(value)) return String(value);
+  return value.length === 0 ? 'none' : `{${value.join(', ')}}`;
 }
 
 /**
@@ -75,7 +84,7 @@ export interface Suite {
   verifyRuns(): RunSpec[];
   checkRun(values: OptionValues): RunSpec;
   /** Rebuilds the run a results file describes (its group, section and bounds), or says why it cannot. */
-  runFor(group: string, section: string, bounds: readonly { name: string; value: string }[]): RunSpec | string;
+  runFor(group: string, section: string, bounds: Readonly<Record<string, unknown>>): RunSpec | string;
   /** The charts drawn into results/machines/ (name → machine). */
   readonly charts: readonly { readonly name: string; readonly machine: AnyStateMachine }[];
   /** The seeded faults of `npm run mutants`. */

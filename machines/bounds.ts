@@ -20,11 +20,17 @@ export interface Bounds {
   /** Single-PDU faults of the channel (none by default). */
   readonly faults: readonly ChannelFault[];
   readonly maxFaults: number;
+  /** Threshold associations each MTA may open in a run. */
+  readonly thresholdAssociations: number;
+  /** Times an MTA may repeat a Turn-Please before it gets the Turn. */
+  readonly turnPleaseRepeats: number;
+  /** Times an MTA may give the Turn unasked on one connection. */
+  readonly unaskedGivesPerConnection: number;
 }
 
 export const defaultBounds: Bounds = {
   messagesFromA: 2,
-  messagesFromB: 1,
+  messagesFromB: 2,
   losses: 1,
   threshold: 3,
   recoveryAttempts: 2,
@@ -36,13 +42,16 @@ export const defaultBounds: Bounds = {
   capacity: 16,
   faults: [],
   maxFaults: 1,
+  thresholdAssociations: 1,
+  turnPleaseRepeats: 0,
+  unaskedGivesPerConnection: 0,
 };
 
 export const boundReasons: Record<keyof Bounds, string> = {
   messagesFromA: 'two messages from A: one to be interrupted, one queued behind it',
-  messagesFromB: 'one message from B (two-way alternate only) makes B ask for the Turn, and makes B a sender that may recover',
+  messagesFromB: 'a backlog at B too (two-way alternate only): B asks for the Turn, may recover, and may open a threshold association',
   losses: 'one loss is enough for both KB bugs; more grow the space without new behaviour at these sizes',
-  threshold: 'above the message count, so the Turn bug shows as a deadlock (at or below it, the threshold association hides it)',
+  threshold: 'above every backlog, so the Turn bug shows as a deadlock; the runs with T = 2 let a queue reach it (the KB\'s workaround)',
   recoveryAttempts: 'two attempts show a retry, and running out of them; at least the losses, so every loss can be recovered',
   proposedCheckpointSize: 'both MTAs propose 2 KB in every connect, so an acceptor has a smaller size to answer',
   proposedWindowSize: 'both MTAs propose window 2',
@@ -53,6 +62,9 @@ export const boundReasons: Record<keyof Bounds, string> = {
   capacity: 'room for the rest of a resumed message plus the whole next one (the sender starts it as soon as a completed resume is reported); reaching it is reported as a modelling error',
   faults: 'no single-PDU faults: RTSE assumes a connection that delivers in order until it is lost',
   maxFaults: 'at most one single-PDU fault in a run, when faults are on',
+  thresholdAssociations: 'each MTA may open one threshold association in a run: enough for the workaround, no endless ping-pong',
+  turnPleaseRepeats: 'a Turn-Please is not repeated; the runs "Turn-Please repeated, Turn given unasked" allow one repeat',
+  unaskedGivesPerConnection: 'the Turn is given when asked; the runs "Turn-Please repeated, Turn given unasked" allow one give unasked per connection',
 };
 
 export const dialogueModes: readonly DialogueMode[] = ['monologue', 'twa'];
@@ -68,7 +80,10 @@ export function everyLossRecoverable(bounds: Bounds): boolean {
   return bounds.losses <= bounds.recoveryAttempts;
 }
 
-/** Whether the threshold association can open: only the initiator opens it, when its queue reaches T. */
-export function thresholdReachable(bounds: Bounds): boolean {
-  return bounds.threshold <= bounds.messagesFromA;
+/**
+ * Whether a threshold association may open: a queue can reach T while its MTA does not hold
+ * the Turn, which never happens in monologue (the initiator holds it throughout).
+ */
+export function thresholdReachable(mode: DialogueMode, bounds: Bounds): boolean {
+  return mode === 'twa' && bounds.thresholdAssociations > 0 && Math.max(bounds.messagesFromA, bounds.messagesFromB) >= bounds.threshold;
 }

@@ -46,6 +46,9 @@ export function systemConfigFor(variant: VariantName, mode: DialogueMode, bounds
     messageSize: bounds.messageSize,
     checkpointSize: bounds.proposedCheckpointSize,
     windowSize: bounds.proposedWindowSize,
+    maxThresholdAssociations: bounds.thresholdAssociations,
+    turnPleaseRepeats: bounds.turnPleaseRepeats,
+    unaskedGivesPerConnection: bounds.unaskedGivesPerConnection,
   };
   const channel = { capacity: bounds.capacity, maxLosses: bounds.losses, faults: bounds.faults, maxFaults: bounds.maxFaults };
   return { variant, a: config, b: config, channel };
@@ -68,6 +71,8 @@ export function everyEnvironmentStep(bounds: Bounds): EnvironmentStep<Environmen
     steps.push(stepFor({ type: 'net.notice', to: side }, `${side} notices the loss`, 'protocol'));
     steps.push(stepFor({ type: 'timer.recovery', at: side }, `recovery timeout at ${side}`, 'protocol'));
     steps.push(stepFor({ type: 'queue.threshold', at: side }, `threshold at ${side}`, 'workaround'));
+    steps.push(stepFor({ type: 'turn.askAgain', at: side }, `${side} asks for the Turn again`, 'choice'));
+    steps.push(stepFor({ type: 'turn.giveUnasked', at: side }, `${side} gives the Turn unasked`, 'choice'));
     for (const checkpointSize of bounds.acceptorCheckpointLimits) {
       for (const windowSize of bounds.acceptorWindowLimits) {
         const event: EnvironmentEvent = { type: 'local.limit', at: side, checkpointSize, windowSize };
@@ -88,11 +93,22 @@ const otherSide = (side: 'A' | 'B') => (side === 'A' ? 'B' : 'A');
 /**
  * The actors whose state decides whether an environment step is offered: it is offered when
  * each of them offers it. The recovery timer needs both MTAs: it fires only when this side
- * waits and the other is not recovering, answering or still on the old connection.
+ * waits and the other is not recovering, answering or still on the old connection. So does the
+ * threshold association: it replaces the open association only while the other side leaves it
+ * idle.
  */
 export function decidedBy(payload: EnvironmentEvent): ActorName[] {
-  if (payload.type === 'timer.recovery') return [payload.at, otherSide(payload.at)];
+  if (payload.type === 'timer.recovery' || payload.type === 'queue.threshold') return [payload.at, otherSide(payload.at)];
   return ['at' in payload ? payload.at : 'channel'];
+}
+
+/**
+ * The other MTA leaves the open association idle: it is open on it, has no transfer going and
+ * is not giving the Turn. Only then may a threshold association replace it [A]: it carries
+ * nothing the replacement could interrupt (Exchange would run the new one beside it).
+ */
+function isQuietPeer(snapshot: MtaSnapshot): boolean {
+  return snapshot.matches({ association: { open: 'ready' } }) && snapshot.matches({ sending: 'idle' }) && turnOf(snapshot) !== 'giving';
 }
 
 /** Phases of the other MTA in which a recovery is in progress or can still start. */
@@ -103,7 +119,7 @@ const recoveryStillPossibleIn = new Set(['open', 'recovering', 'answering']);
  * would certainly ignore are left out, and the timers wait for every recovery that can still
  * succeed ([A] timers are long compared with a recovery over a working connection). A test
  * checks on every reachable state of a small bound that the left-out steps change nothing but
- * a timer.
+ * a timer or a threshold association (both waiting on purpose).
  */
 export function isOffered(payload: EnvironmentEvent, actor: ActorName, snapshot: AnyMachineSnapshot, mode: DialogueMode, bounds: Bounds): boolean {
   switch (payload.type) {
@@ -116,7 +132,11 @@ export function isOffered(payload: EnvironmentEvent, actor: ActorName, snapshot:
         ? phaseOf(snapshot as MtaSnapshot) === 'awaitingRecovery'
         : !recoveryStillPossibleIn.has(phaseOf(snapshot as MtaSnapshot));
     case 'queue.threshold':
-      return queueLengthOf(snapshot as MtaSnapshot) >= bounds.threshold;
+      return actor === payload.at ? queueLengthOf(snapshot as MtaSnapshot) >= bounds.threshold : isQuietPeer(snapshot as MtaSnapshot);
+    case 'turn.askAgain':
+      return turnOf(snapshot as MtaSnapshot) === 'asking' && (snapshot as MtaSnapshot).matches({ association: { open: 'ready' } });
+    case 'turn.giveUnasked':
+      return (snapshot as MtaSnapshot).matches({ turn: { holding: 'unasked' } }) && (snapshot as MtaSnapshot).matches({ sending: 'idle' });
   }
   const channel = snapshot as ChannelSnapshot;
   const queue = 'to' in payload ? (payload.to === 'A' ? channel.context.toA : channel.context.toB) : [];
@@ -157,7 +177,7 @@ function describeMta(snapshot: MtaSnapshot): string {
   const out = context.outgoing;
   if (out) parts.push(`sending msg ${out.activity} (${out.segmentsSent} segments sent, checkpoint ${out.lastConfirmedSerial} confirmed)`);
   const incoming = context.incoming;
-  if (incoming) parts.push(`receiving msg ${incoming.activity} (${incoming.kbHeld} KB held, checkpoint ${incoming.lastConfirmedSerial})`);
+  if (incoming) parts.push(`receiving msg ${incoming.activity} (${incoming.kbHeld} KB held)`);
   parts.push(`queue ${queueLengthOf(snapshot)}`);
   if (context.delivered.length > 0) parts.push(`delivered ${context.delivered.join(',')}`);
   return parts.join(' · ');

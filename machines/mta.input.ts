@@ -28,6 +28,12 @@ export interface MtaInput {
   readonly recoveryAttempts: number;
   /** Size of each message this MTA sends, in KB: it is cut into segments of the agreed checkpoint size. */
   readonly messageSize: number;
+  /** Threshold associations this MTA may open in a run (no endless ping-pong). */
+  readonly maxThresholdAssociations: number;
+  /** Times this MTA may repeat a Turn-Please before it gets the Turn. */
+  readonly turnPleaseRepeats: number;
+  /** Times this MTA may give the Turn unasked on one connection. */
+  readonly unaskedGivesPerConnection: number;
 }
 
 export class InvalidInputError extends Error {
@@ -74,5 +80,8 @@ export function validateMtaInput(input: unknown): MtaInput {
   requireInteger(record, 'messageThreshold', 1, who);
   requireInteger(record, 'recoveryAttempts', 1, who);
   requireInteger(record, 'messageSize', 1, who);
+  requireInteger(record, 'maxThresholdAssociations', 0, who);
+  requireInteger(record, 'turnPleaseRepeats', 0, who);
+  requireInteger(record, 'unaskedGivesPerConnection', 0, who);
   return record as unknown as MtaInput;
 }

@@ -10,6 +10,7 @@
 // Where the 4.0/5.0 MTA goes wrong is two guards, substituted in variants.ts:
 //   isTurnRederivedOnRecovery           (KB Q166594) in the turn region's reaction to a recovery
 //   isRecoveryBoundByOriginalAgreement  (KB Q187929) in association.answering on local.limit
+// A third, isGiverTakingTurnBack, is another candidate fix of KB Q166594 (variants.ts).
 // The implementations below are the patched ones.
 //
 // Every transition that encodes protocol behaviour carries a `description` naming its source:
@@ -45,7 +46,6 @@ export interface IncomingActivity {
   readonly activity: number;
   /** Where the data held so far ends, in KB from the start of the message. */
   readonly kbHeld: number;
-  readonly lastConfirmedSerial: number;
   /** Verification only: every KB held arrived once, in order, with no gap. */
   readonly intact: boolean;
 }
@@ -56,6 +56,18 @@ export interface MtaContext {
   readonly connectionId: number;
   /** This MTA's side of the current session connection: the caller sent the connect. */
   readonly connectedAs: 'caller' | 'called' | null;
+  /** This MTA opened the current association (the first connect, not a recovery): it opens the next one after a timeout. */
+  readonly openedAssociation: boolean;
+  /** Threshold associations this MTA has opened and seen accepted (bounded by config.maxThresholdAssociations). */
+  readonly thresholdAssociationsOpened: number;
+  /** The open request in progress is a threshold association's. */
+  readonly openingForThreshold: boolean;
+  /** Turn-Pleases repeated since this side last asked (bounded by the config). */
+  readonly turnPleasesRepeated: number;
+  /** Turns given unasked on the current connection (bounded by the config). */
+  readonly unaskedGives: number;
+  /** A GTC was sent and not acknowledged: what the candidate fix "the giver takes the Turn back" remembers across a loss. */
+  readonly gaveTurnUnacknowledged: boolean;
   /** What the current connection agreed. */
   readonly agreed: Agreement | null;
   /** The recovery record: what the association first agreed, kept until the recovery timer drops it. */
@@ -72,8 +84,8 @@ export interface MtaContext {
   readonly incoming: IncomingActivity | null;
   /** Ids of the peer's messages delivered here, in delivery order. */
   readonly delivered: readonly number[];
-  /** Verification only: ids of messages delivered with data missing, repeated or out of order. */
-  readonly damagedDeliveries: readonly number[];
+  /** Verification only: a message was delivered here with data missing, repeated or out of order. */
+  readonly deliveredDamaged: boolean;
   /** Verification only: KB of the next message (id acknowledged + 1) the peer confirmed to this sender; survives a restart. */
   readonly confirmedKB: number;
   /** Verification only: this sender sent again data it knew to be confirmed. */
@@ -104,6 +116,8 @@ export type MtaEvent =
   | LostEvent
   | { type: 'timer.recovery' }
   | { type: 'queue.threshold' }
+  | { type: 'turn.askAgain' }
+  | { type: 'turn.giveUnasked' }
   | LimitEvent
   | EstablishedEvent
   | { [K in Pdu['kind']]: { type: `peer.${K}`; pdu: Extract<Pdu, { kind: K }> } }[Pdu['kind']];
@@ -176,10 +190,12 @@ function connectRequest(context: MtaContext, kind: 'open' | 'recover'): RTORQ {
   };
 }
 
-/** Patched recovery rules. variants.ts substitutes the 4.0/5.0 behaviour for them. */
+/** Patched recovery rules. variants.ts substitutes the 4.0/5.0 behaviour and the other candidate for them. */
 export const patchedRecoveryGuards = {
-  /** KB Q166594 fix (one candidate): after a recovery both sides take the Turn from the recovery connect's token setting. */
+  /** KB Q166594 fix (the candidate patched uses): after a recovery both sides take the Turn from the recovery connect's token setting. */
   isTurnRederivedOnRecovery: (_: GuardArgs) => true,
+  /** Another candidate fix of KB Q166594, not used by patched: the giver of an unacknowledged GTC takes the Turn back. */
+  isGiverTakingTurnBack: (_: GuardArgs) => false,
   /** KB Q187929 fix: the association's original agreement binds its recovery, whatever the acceptor's current limit. */
   isRecoveryBoundByOriginalAgreement: (_: GuardArgs) => true,
 };
@@ -195,7 +211,9 @@ export const mtaMachine = setup({
     ...patchedRecoveryGuards,
 
     // --- role, connect requests and agreement ---------------------------------------------
-    isInitiator: ({ context }) => context.config.role === 'initiator',
+    /** The association initiator before its first association. */
+    isStartingUp: ({ context }) => context.config.role === 'initiator' && context.connectionId === 0,
+    hasOpenedAssociation: ({ context }) => context.openedAssociation,
     /** The current connection checkpoints: segments are followed by minor syncs. */
     hasCheckpointing: ({ context }) => agreedOf(context).checkpointSize > 0,
     /** The recovery record is kept and recovery is possible (with checkpointing; ISODE: 0 means no recovery). */
@@ -225,7 +243,7 @@ export const mtaMachine = setup({
 
     // --- association phase and Turn, read across regions --------------------------------
     isAssociationReady: stateIn('#mta.association.open.ready'),
-    isHoldingTurn: stateIn('#mta.turn.holding'),
+    isWithoutTurn: stateIn('#mta.turn.notHolding'),
     isHoldingTurnUnasked: stateIn('#mta.turn.holding.unasked'),
     hasNoActivityInProgress: not(stateIn('#mta.sending.activityOpen')),
     isFreshAssociation: ({ event }) => event.type === 'association.established' && event.fresh,
@@ -234,6 +252,10 @@ export const mtaMachine = setup({
     // --- queue --------------------------------------------------------------------------
     hasMailWaiting: ({ context }) => context.submitted > context.acknowledged,
     hasQueueAtThreshold: ({ context }) => context.submitted - context.acknowledged >= context.config.messageThreshold,
+    hasThresholdAssociationsLeft: ({ context }) => context.thresholdAssociationsOpened < context.config.maxThresholdAssociations,
+    hasNoTransferOutgoing: stateIn('#mta.sending.idle'),
+    mayRepeatTurnPlease: ({ context }) => context.turnPleasesRepeated < context.config.turnPleaseRepeats,
+    hasUnaskedGivesLeft: ({ context }) => context.unaskedGives < context.config.unaskedGivesPerConnection,
 
     // --- outgoing activity ----------------------------------------------------------------
     isWindowOpenForNextSegment: ({ context }) => {
@@ -263,7 +285,11 @@ export const mtaMachine = setup({
     /** The sending MTA (mail queued, an interrupted transfer among it) recovers; KB Q166594, Q194556. */
     isSenderWithRecoverableAssociation: and(['isRecoverable', 'hasMailWaiting', 'hasRecoveryAttemptsLeft']),
     answersRecoveryWithOriginal: and(['isRecoveryBoundByOriginalAgreement', 'isRecoveryRequestCompatible']),
-    mayOpenThresholdAssociation: and(['isInitiator', 'hasQueueAtThreshold', not('isHoldingTurn')]),
+    mayOpenThresholdAssociation: and(['hasQueueAtThreshold', 'isWithoutTurn', 'hasNoTransferOutgoing', 'hasThresholdAssociationsLeft']),
+    mayGiveTurnUnasked: and(['isTwoWayAlternate', 'isAssociationReady', 'hasNoActivityInProgress', 'hasUnaskedGivesLeft']),
+    /** The holder gives the Turn it was asked for once its association is open and no activity is. */
+    mayGiveTurnAsked: and(['isAssociationReady', 'hasNoActivityInProgress']),
+    mayAskAgain: and(['isAssociationReady', 'mayRepeatTurnPlease']),
     /** Fresh, or a recovery in a variant that re-derives the Turn: the connect's token setting decides. */
     isTurnTakenFromTokenSetting: or(['isFreshAssociation', 'isTurnRederivedOnRecovery']),
     isTurnTakenFromTokenSettingAndOurs: and(['isTurnTakenFromTokenSetting', 'isTokenSettingOurs']),
@@ -279,12 +305,18 @@ export const mtaMachine = setup({
     chooseNewConnectionId: assign({ connectionId: ({ context }) => context.connectionId + 1 }),
     markCaller: assign({ connectedAs: 'caller' as const }),
     markCalled: assign({ connectedAs: 'called' as const }),
+    markOpener: assign({ openedAssociation: true }),
+    markThresholdOpening: assign({ openingForThreshold: true }),
+    /** A new connection: the per-connection count starts again, and a remembered give has been used. */
+    startConnectionCounts: assign({ unaskedGives: 0, gaveTurnUnacknowledged: false }),
     sendOpenRequest: emit(({ context }) => send(connectRequest(context, 'open'))),
     sendRecoveryRequest: emit(({ context }) => send(connectRequest(context, 'recover'))),
+    /** The open is accepted; a threshold association counts once it is made (two that cross make one). */
     adoptFreshAgreement: assign(({ context, event }) => {
       const accept = pduOf(event, 'RTOAC') as RTOAC;
       const agreement: Agreement = { checkpointSize: accept.checkpointSize, windowSize: accept.windowSize, dialogueMode: context.config.dialogueMode };
-      return { agreed: agreement, original: agreement, recoveryAttemptsUsed: 0 };
+      const thresholdAssociationsOpened = context.thresholdAssociationsOpened + (context.openingForThreshold ? 1 : 0);
+      return { agreed: agreement, original: agreement, recoveryAttemptsUsed: 0, thresholdAssociationsOpened, openingForThreshold: false };
     }),
     /** The recovery succeeded: its attempts are counted afresh from the next loss. */
     adoptRecoveryAgreement: assign({
@@ -306,7 +338,7 @@ export const mtaMachine = setup({
     forgetRequest: assign({ request: null }),
     agreeFromLocalLimit: assign({ agreed: ({ context, event }) => negotiate(requestOf(context), event as LimitEvent) }),
     agreeOnOriginal: assign({ agreed: ({ context }) => context.original }),
-    recordOriginalAgreement: assign({ original: ({ context }) => context.agreed, recoveryAttemptsUsed: 0 }),
+    recordOriginalAgreement: assign({ original: ({ context }) => context.agreed, recoveryAttemptsUsed: 0, openedAssociation: false, openingForThreshold: false }),
     sendAccept: emit(({ context }) =>
       send({
         kind: 'RTOAC',
@@ -326,8 +358,14 @@ export const mtaMachine = setup({
     takeRequestAgain: raise(({ event }) => event as MtaEvent),
 
     // --- turn -------------------------------------------------------------------------------
-    sendTurnPlease: emit(() => send({ kind: 'PT', priority: 0 })),
+    /** A repeated request carries the next priority down (0 is the highest). */
+    sendTurnPlease: emit(({ context }) => send({ kind: 'PT', priority: context.turnPleasesRepeated })),
+    countTurnPleaseRepeat: assign({ turnPleasesRepeated: ({ context }) => context.turnPleasesRepeated + 1 }),
+    forgetTurnPleaseRepeats: assign({ turnPleasesRepeated: 0 }),
     giveTurn: emit(() => send({ kind: 'GTC' })),
+    rememberTurnGiven: assign({ gaveTurnUnacknowledged: true }),
+    forgetTurnGiven: assign({ gaveTurnUnacknowledged: false }),
+    countUnaskedGive: assign({ unaskedGives: ({ context }) => context.unaskedGives + 1 }),
     acknowledgeTurn: emit(() => send({ kind: 'GTA' })),
 
     // --- sending ----------------------------------------------------------------------------
@@ -377,7 +415,7 @@ export const mtaMachine = setup({
     // --- receiving --------------------------------------------------------------------------
     reportTransferCompleted: emit(() => send({ kind: 'ER', reason: 'transferCompleted' })),
     beginIncomingActivity: assign({
-      incoming: ({ event }) => ({ activity: pduOf(event, 'AS')!.activity, kbHeld: 0, lastConfirmedSerial: 0, intact: true }),
+      incoming: ({ event }) => ({ activity: pduOf(event, 'AS')!.activity, kbHeld: 0, intact: true }),
     }),
     resumeIncomingActivity: assign({
       incoming: ({ context, event }) => {
@@ -388,7 +426,7 @@ export const mtaMachine = setup({
         // a gap (noted for verification only).
         const at = resumeOffsetKB(resume.serial, agreedOf(context).checkpointSize, Number.MAX_SAFE_INTEGER);
         const intact = (held?.intact ?? true) && at <= (held?.kbHeld ?? 0);
-        return { activity: resume.activity, kbHeld: at, lastConfirmedSerial: resume.serial, intact };
+        return { activity: resume.activity, kbHeld: at, intact };
       },
     }),
     holdSegment: assign({
@@ -398,17 +436,13 @@ export const mtaMachine = setup({
         return { ...incoming, kbHeld: data.toKB, intact: incoming.intact && data.fromKB === incoming.kbHeld };
       },
     }),
-    recordMinorSync: assign({
-      incoming: ({ context, event }) =>
-        context.incoming === null ? null : { ...context.incoming, lastConfirmedSerial: pduOf(event, 'MIP')!.serial },
-    }),
     confirmMinorSync: emit(({ event }) => send({ kind: 'MIA', serial: pduOf(event, 'MIP')!.serial })),
     deliverMessage: assign(({ context, event }) => {
       const incoming = context.incoming!;
       const whole = incoming.intact && incoming.kbHeld === pduOf(event, 'AE')!.sizeKB;
       return {
         delivered: [...context.delivered, incoming.activity],
-        damagedDeliveries: whole ? context.damagedDeliveries : [...context.damagedDeliveries, incoming.activity],
+        deliveredDamaged: context.deliveredDamaged || !whole,
         incoming: null,
       };
     }),
@@ -422,6 +456,12 @@ export const mtaMachine = setup({
     config: validateMtaInput(input),
     connectionId: 0,
     connectedAs: null,
+    openedAssociation: false,
+    thresholdAssociationsOpened: 0,
+    openingForThreshold: false,
+    turnPleasesRepeated: 0,
+    unaskedGives: 0,
+    gaveTurnUnacknowledged: false,
     agreed: null,
     original: null,
     request: null,
@@ -431,7 +471,7 @@ export const mtaMachine = setup({
     outgoing: null,
     incoming: null,
     delivered: [],
-    damagedDeliveries: [],
+    deliveredDamaged: false,
     confirmedKB: 0,
     resentConfirmedData: false,
   }),
@@ -471,14 +511,14 @@ export const mtaMachine = setup({
       states: {
         idle: {
           always: {
-            guard: 'isInitiator',
+            guard: 'isStartingUp',
             target: 'opening',
-            description: '[A] the association initiator opens an association as soon as it starts, and again after its recovery record is gone.',
+            description: '[A] the association initiator opens the first association as soon as it starts.',
           },
         },
         opening: {
           // A new association abandons the old one: its recovery record goes.
-          entry: ['dropRecoveryRecord', 'chooseNewConnectionId', 'markCaller', 'sendOpenRequest'],
+          entry: ['dropRecoveryRecord', 'chooseNewConnectionId', 'markCaller', 'markOpener', 'sendOpenRequest'],
           on: {
             'peer.RTOAC': {
               target: 'open',
@@ -555,7 +595,7 @@ export const mtaMachine = setup({
               {
                 target: 'idle',
                 actions: 'forgetRequest',
-                description: '[A] a fresh open lost before it was answered: the initiator opens again.',
+                description: '[A] a fresh open lost before it was answered: the MTA that sent it connects again; this side waits.',
               },
             ],
           },
@@ -566,7 +606,7 @@ export const mtaMachine = setup({
             establishing: {
               // Transient: left in the same macrostep by the raised association.established,
               // so every region has reacted before either MTA sends on the new connection.
-              on: { 'association.established': 'ready' },
+              on: { 'association.established': { target: 'ready', actions: 'startConnectionCounts' } },
             },
             ready: {},
           },
@@ -589,9 +629,9 @@ export const mtaMachine = setup({
                 description: '[S] KB Q198622: an MTA keeps its checkpoint data and waits for a reconnection initiated remotely until the recovery timeout.',
               },
               {
-                guard: 'isInitiator',
+                guard: 'hasOpenedAssociation',
                 target: 'opening',
-                description: '[S] ISODE rtsap: checkpoint size 0 means no checkpointing and so no recovery; [A] the initiator opens a new association.',
+                description: '[S] ISODE rtsap: checkpoint size 0 means no checkpointing and so no recovery; [A] the MTA that opened the association opens a new one.',
               },
               {
                 target: 'idle',
@@ -607,8 +647,9 @@ export const mtaMachine = setup({
             'queue.threshold': {
               guard: 'mayOpenThresholdAssociation',
               target: 'opening',
+              actions: 'markThresholdOpening',
               description:
-                '[S] KB Q166594, Q198622: when the queue reaches the message threshold the MTA opens a new association. [A] modelled only where the open association cannot send (the Turn is not here); the stuck association is abandoned.',
+                '[S] KB Q166594, Q234157: an MTA whose queue reaches the message threshold opens another association to the peer. [A] it replaces the open one, and only while that one idles (no transfer either way, the Turn not being given; Exchange runs it beside); a bounded number per run.',
             },
           },
         },
@@ -677,15 +718,15 @@ export const mtaMachine = setup({
             },
             'timer.recovery': [
               {
-                guard: 'isInitiator',
+                guard: 'hasOpenedAssociation',
                 target: 'opening',
                 description:
-                  '[S] KB Q198622: when the recovery timeout expires the checkpoint data is dropped and the transfer restarts from the beginning on a new association. [A] the association initiator opens it.',
+                  '[S] KB Q198622: when the recovery timeout expires the checkpoint data is dropped and the transfer restarts from the beginning on a new association. [A] the MTA that opened the association opens it.',
               },
               {
                 target: 'idle',
                 actions: 'dropRecoveryRecord',
-                description: '[S] KB Q198622: when the recovery timeout expires the checkpoint data is dropped. [A] the responder waits for the new association.',
+                description: '[S] KB Q198622: when the recovery timeout expires the checkpoint data is dropped. [A] the other MTA waits for the new association.',
               },
             ],
           },
@@ -700,6 +741,12 @@ export const mtaMachine = setup({
         // No branch taken (the 4.0/5.0 MTA after a recovery, KB Q166594): each side keeps the
         // belief it had before the loss.
         'association.established': [
+          {
+            guard: 'isGiverTakingTurnBack',
+            target: '.holding',
+            description:
+              '[A] candidate fix of KB Q166594 (not patched): after a recovery, the MTA whose GTC was never acknowledged takes the Turn back; the other keeps its belief.',
+          },
           {
             guard: 'isTurnTakenFromTokenSettingAndOurs',
             target: '.holding',
@@ -724,11 +771,13 @@ export const mtaMachine = setup({
               description: '[S] ISODE ssap/ssaptoken.c: the receiver gains the tokens when GTC arrives and answers GTA.',
             },
             'peer.PT': {
-              description: '[S] KB Q166594: a Turn-Please received by a side that does not believe it holds the Turn is ignored (ISODE\'s session layer passes it up unchecked).',
+              description:
+                '[S] KB Q166594: a Turn-Please received by a side that does not believe it holds the Turn is ignored (ISODE\'s session layer passes it up unchecked; the PP MTA aborts).',
             },
           },
           states: {
             quiet: {
+              entry: 'forgetTurnPleaseRepeats',
               always: {
                 guard: 'shouldAskForTurn',
                 target: 'asking',
@@ -738,6 +787,11 @@ export const mtaMachine = setup({
             },
             asking: {
               on: {
+                'turn.askAgain': {
+                  guard: 'mayAskAgain',
+                  actions: ['sendTurnPlease', 'countTurnPleaseRepeat'],
+                  description: '[A] the side without the Turn may ask again (a bounded number of times), with the next priority (X.228 ASN.1 RTTPapdu: a priority).',
+                },
                 'net.lost': {
                   target: 'quiet',
                   description: '[A] a Turn-Please lost with the connection is asked again once the connection is back.',
@@ -755,13 +809,20 @@ export const mtaMachine = setup({
                   target: 'askedToGive',
                   description: '[S] ISODE rtsap: RT-TURN-PLEASE reaches the Turn holder, who decides when to give it.',
                 },
+                'turn.giveUnasked': {
+                  guard: 'mayGiveTurnUnasked',
+                  target: '#mta.turn.giving',
+                  actions: ['giveTurn', 'rememberTurnGiven', 'countUnaskedGive'],
+                  description:
+                    '[S] ISODE rtsap/rt2ss.c: the holder may give the Turn with no transfer in progress, asked or not (Siemens rortpm0.h: only the side with the Turn). [A] a bounded number of times per connection.',
+                },
               },
             },
             askedToGive: {
               always: {
-                guard: 'hasNoActivityInProgress',
+                guard: 'mayGiveTurnAsked',
                 target: '#mta.turn.giving',
-                actions: 'giveTurn',
+                actions: ['giveTurn', 'rememberTurnGiven'],
                 description: '[S] ISODE rtsap/rt2ss.c: RT-TURN-GIVE (GTC) only by the holder with no transfer in progress.',
               },
               on: {
@@ -777,6 +838,7 @@ export const mtaMachine = setup({
           on: {
             'peer.GTA': {
               target: 'notHolding',
+              actions: 'forgetTurnGiven',
               description: '[S] ISODE ssap: GTA acknowledges the GTC; the giver cleared its Turn when it sent GTC (rtsap/rt2ss.c).',
             },
             'net.lost': {
@@ -884,7 +946,7 @@ export const mtaMachine = setup({
           {
             guard: 'isAlreadyDelivered',
             target: '.noActivity',
-            actions: 'reportTransferCompleted',
+            actions: ['reportTransferCompleted', 'forgetIncomingActivity'],
             description: '[A] a restart (on a new association) of a message already delivered is recognised by its id and not delivered twice.',
           },
           {
@@ -901,7 +963,7 @@ export const mtaMachine = setup({
           {
             guard: 'isAlreadyDelivered',
             target: '.noActivity',
-            actions: 'reportTransferCompleted',
+            actions: ['reportTransferCompleted', 'forgetIncomingActivity'],
             description:
               '[S] X.228 ASN.1 comment: transferCompleted = the receiver already completed this transfer and cannot discard it. [A] reported with S-U-EXCEPTION-REPORT.',
           },
@@ -922,7 +984,7 @@ export const mtaMachine = setup({
               description: '[S] ISODE rtsap: a segment of checkpointSize KB.',
             },
             'peer.MIP': {
-              actions: ['recordMinorSync', 'confirmMinorSync'],
+              actions: 'confirmMinorSync',
               description: '[S] ISODE ssap: the receiver confirms every minor sync.',
             },
             'peer.AE': {

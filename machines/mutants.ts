@@ -184,6 +184,15 @@ export const mutants: readonly Mutant[] = [
     modes: ['monologue', 'twa'],
   },
   {
+    name: 'threshold-association-never-opened',
+    fault: 'the MTA never opens the threshold association (the KB\'s workaround is gone)',
+    base: 'unpatched',
+    machine: variants.unpatched.provide({ guards: { mayOpenThresholdAssociation: () => false } }),
+    modes: ['twa'],
+    bounds: { threshold: 2 },
+    boundsReason: 'a queue must be able to reach the threshold',
+  },
+  {
     name: 'two-way-recovery-refused-with-mail-queued',
     fault: 'in two-way alternate the acceptor refuses every recovery (cannotRecover) while it has mail of its own queued',
     base: 'patched',

@@ -6,19 +6,20 @@
 // lost", "no deadlock"), a recovery that never succeeds, data sent twice. "recovery keeps the
 // negotiated checkpoint size" is KB Q187929's literal symptom, kept as a diagnostic.
 
-import type { Property, StateView } from '../explore/model';
+import type { Property, Scenario, StateView } from '../explore/model';
 import type { Bounds } from './bounds';
 import { everyLossRecoverable, messagesFrom, thresholdReachable } from './bounds';
 import { channelOf, mtaOf } from './composition';
 import { peerOf } from './channel.machine';
 import type { Agreement } from './mta.machine';
-import type { DialogueMode } from './pdu';
-import { phaseOf, turnOf } from './system';
+import type { DialogueMode, Pdu } from './pdu';
+import { phaseOf, queueLengthOf, turnOf } from './system';
 
 export const propertyNames = {
   turnNeverLost: 'turn is never lost',
   noDeadlock: 'no deadlock',
   deliveredWithoutNewAssociation: 'every message is delivered without a new association',
+  thresholdRescues: 'once a queue reaches the threshold, every message is eventually delivered',
   recoverySucceedsWhileUp: 'a recovery succeeds while the connection stays up',
   confirmedDataNeverResent: 'confirmed data is never sent again',
   recoveryKeepsCheckpointSize: 'recovery keeps the negotiated checkpoint size',
@@ -33,6 +34,9 @@ export const propertyNames = {
   deliveredAfterLoss: 'a message is delivered after a loss',
   resumesAfterFirstCheckpoint: 'a transfer resumes after its first checkpoint',
   timerRestartsTransfer: 'the recovery timer restarts a transfer',
+  thresholdDelivers: 'the threshold association delivers',
+  lostGiveRecovered: 'a Turn given just before a loss is recovered',
+  pleaseCrossesGive: 'a Turn-Please crosses a Turn-Give',
 } as const;
 
 export type PropertyName = (typeof propertyNames)[keyof typeof propertyNames];
@@ -90,6 +94,7 @@ export function propertiesFor(mode: DialogueMode, bounds: Bounds): Property[] {
       kind: 'noDeadlock',
       name: propertyNames.noDeadlock,
       goal: (view) => allDelivered(view, mode, bounds),
+      ...(mode === 'twa' ? { illustration: shapedLikeQ166594 } : {}),
     },
     {
       kind: 'leadsTo',
@@ -99,6 +104,17 @@ export function propertiesFor(mode: DialogueMode, bounds: Bounds): Property[] {
       from: (_, isInitial) => isInitial,
       to: (view) => allDelivered(view, mode, bounds),
       withoutStepKinds: ['workaround'],
+    },
+    {
+      kind: 'leadsTo',
+      name: propertyNames.thresholdRescues,
+      // KB Q166594's workaround: from any state where some queue has reached T, every fair path
+      // delivers (new associations allowed) until everything is delivered or no queue is at T
+      // any more. A backlog that fell below T before the Turn was lost stays stuck: that is the
+      // KB's "until the threshold", and what "no deadlock" and the property above report.
+      ...thresholdApplicability(mode, bounds),
+      from: (view) => sides.some((side) => queueLengthOf(mtaOf(view, side)) >= bounds.threshold),
+      to: (view) => allDelivered(view, mode, bounds) || sides.every((side) => queueLengthOf(mtaOf(view, side)) < bounds.threshold),
     },
     {
       kind: 'leadsTo',
@@ -153,7 +169,7 @@ export function propertiesFor(mode: DialogueMode, bounds: Bounds): Property[] {
       kind: 'always',
       name: propertyNames.deliveredWhole,
       // Every segment arrived once, in order, and as many as the activity end says.
-      holds: (view) => sides.every((side) => mtaOf(view, side).context.damagedDeliveries.length === 0),
+      holds: (view) => sides.every((side) => !mtaOf(view, side).context.deliveredDamaged),
     },
     {
       kind: 'always',
@@ -233,20 +249,80 @@ export function propertiesFor(mode: DialogueMode, bounds: Bounds): Property[] {
           return phaseOf(before) === 'awaitingRecovery' && before.context.confirmedKB > 0 && mtaOf(view, side).context.original === null;
         }),
     },
+    {
+      kind: 'sometimes',
+      name: propertyNames.thresholdDelivers,
+      ...thresholdApplicability(mode, bounds),
+      // A message is delivered once some MTA has opened a threshold association.
+      reached: (view, previous) =>
+        previous !== null && totalDelivered(view) > totalDelivered(previous) && sides.some((side) => mtaOf(view, side).context.thresholdAssociationsOpened > 0),
+    },
+    {
+      kind: 'sometimes',
+      name: propertyNames.lostGiveRecovered,
+      ...(mode === 'twa' ? {} : { notApplicableBecause: 'in monologue the Turn is never given' }),
+      // The first loss takes a GTC with it; the recovery of that loss (no other loss comes
+      // first, so no other recovery) completes with exactly one holder.
+      stages: [
+        (view, previous) => channelOf(previous).context.losses === 0 && channelOf(view).context.losses === 1 && givesInFlight(previous) > 0,
+        (view, previous) =>
+          channelOf(view).context.losses === 1 &&
+          sides.some((side) => phaseOf(mtaOf(previous, side)) === 'recovering' && phaseOf(mtaOf(view, side)) === 'open') &&
+          sides.filter((side) => turnOf(mtaOf(view, side)) === 'holding').length + givesInFlight(view) === 1,
+      ],
+    },
+    {
+      kind: 'sometimes',
+      name: propertyNames.pleaseCrossesGive,
+      ...(mode !== 'twa'
+        ? { notApplicableBecause: 'in monologue nobody asks for or gives the Turn' }
+        : bounds.turnPleaseRepeats === 0 && bounds.unaskedGivesPerConnection === 0
+          ? { notApplicableBecause: 'a Turn-Please is answered before another can be sent: no repeat and no give unasked in these bounds' }
+          : {}),
+      reached: (view) => {
+        const { toA, toB } = channelOf(view).context;
+        const has = (queue: readonly Pdu[], kind: Pdu['kind']) => queue.some((pdu) => pdu.kind === kind);
+        return (has(toA, 'PT') && has(toB, 'GTC')) || (has(toB, 'PT') && has(toA, 'GTC'));
+      },
+    },
   ];
 }
 
+function givesInFlight(view: StateView): number {
+  const { toA, toB } = channelOf(view).context;
+  return [...toA, ...toB].filter((pdu) => pdu.kind === 'GTC').length;
+}
+
 /**
- * "confirmed data is never sent again" is claimed where every loss can be recovered and no
- * threshold association replaces the open one (modelled as a replacement, it restarts a
- * transfer it interrupts: see the README).
+ * KB Q166594 as the article tells it: the initiator, with mail queued, gives the Turn; the
+ * connection is lost with the GTC in flight; the initiator recovers and asks for the Turn
+ * back; the responder ignores the request.
  */
+const shapedLikeQ166594: Scenario = {
+  name: 'shaped like KB Q166594',
+  stages: [
+    (view, previous) => turnOf(mtaOf(previous, 'A')) !== 'giving' && turnOf(mtaOf(view, 'A')) === 'giving' && queueLengthOf(mtaOf(view, 'A')) > 0,
+    (view, previous) => channelOf(view).context.losses > channelOf(previous).context.losses && channelOf(previous).context.toB.some((pdu) => pdu.kind === 'GTC'),
+    (view, previous) => phaseOf(mtaOf(previous, 'A')) === 'recovering' && phaseOf(mtaOf(view, 'A')) === 'open',
+    (view, previous) => turnOf(mtaOf(previous, 'A')) !== 'asking' && turnOf(mtaOf(view, 'A')) === 'asking',
+    (view, previous) => {
+      const before = channelOf(previous).context.toB;
+      return before[0]?.kind === 'PT' && channelOf(view).context.toB.length < before.length && turnOf(mtaOf(view, 'B')) !== 'holding';
+    },
+  ],
+};
+
+/** The threshold properties apply where a threshold association may open. */
+function thresholdApplicability(mode: DialogueMode, bounds: Bounds): { notApplicableBecause?: string } {
+  if (mode !== 'twa') return { notApplicableBecause: 'in monologue the initiator holds the Turn throughout: the association never stops sending, so no threshold association opens' };
+  if (!thresholdReachable(mode, bounds)) return { notApplicableBecause: `no queue can reach the threshold (T = ${bounds.threshold} is above every backlog): the premise cannot occur` };
+  return {};
+}
+
+/** "confirmed data is never sent again" is claimed where every loss can be recovered. */
 function confirmedDataApplicability(bounds: Bounds): { notApplicableBecause?: string } {
   if (!everyLossRecoverable(bounds)) {
     return { notApplicableBecause: `more losses (${bounds.losses}) than recovery attempts (${bounds.recoveryAttempts}): a loss may leave a transfer no attempt can recover` };
-  }
-  if (thresholdReachable(bounds)) {
-    return { notApplicableBecause: `the queue can reach the threshold (T = ${bounds.threshold}): the threshold association replaces the open one and restarts a transfer it interrupts` };
   }
   return {};
 }

@@ -1,6 +1,6 @@
 // The verification suite of the MTA model: what `npm run verify` and `npm run check` explore.
 
-import type { BoundLine, OptionSpec, OptionValues, RunSpec, Suite } from '../explore/suite';
+import { boundText, type BoundLine, type OptionSpec, type OptionValues, type RunSpec, type Suite } from '../explore/suite';
 import type { SweepPlan } from '../explore/sweep';
 import { benchPlan } from './bench-ladder';
 import { boundReasons, defaultBounds, dialogueModes, type Bounds } from './bounds';
@@ -31,6 +31,9 @@ const boundOptions: { name: string; bound: keyof Bounds; kind: 'integer' | 'inte
   { name: 'capacity', bound: 'capacity', kind: 'integer', min: 1, max: 64, describe: 'PDUs in flight per direction before it counts as a modelling error' },
   { name: 'faults', bound: 'faults', kind: 'choices', choices: channelFaults, describe: 'single-PDU faults of the channel' },
   { name: 'max-faults', bound: 'maxFaults', kind: 'integer', min: 1, max: 4, describe: 'single-PDU faults in a run, when --faults names any' },
+  { name: 'threshold-associations', bound: 'thresholdAssociations', kind: 'integer', min: 0, max: 3, describe: 'threshold associations each MTA may open in a run' },
+  { name: 'turn-please-repeats', bound: 'turnPleaseRepeats', kind: 'integer', min: 0, max: 2, describe: 'times an MTA may repeat a Turn-Please before it gets the Turn' },
+  { name: 'unasked-gives', bound: 'unaskedGivesPerConnection', kind: 'integer', min: 0, max: 2, describe: 'times an MTA may give the Turn unasked on one connection' },
 ];
 
 const options: OptionSpec[] = [
@@ -45,26 +48,18 @@ function boundsOf(values: OptionValues): Bounds {
   return bounds as unknown as Bounds;
 }
 
-function boundText(value: Bounds[keyof Bounds]): string {
-  if (!Array.isArray(value)) return String(value);
-  return value.length === 0 ? 'none' : `{${value.join(', ')}}`;
-}
-
-function parseBound(name: keyof Bounds, text: string): Bounds[keyof Bounds] | null {
-  if (name === 'faults') {
-    if (text === 'none') return [];
-    const list = /^\{(.*)\}$/.exec(text)?.[1]?.split(',').map((part) => part.trim());
-    return list !== undefined && list.every((fault) => (channelFaults as readonly string[]).includes(fault)) ? (list as ChannelFault[]) : null;
-  }
-  const list = /^\{(.*)\}$/.exec(text);
-  const parsed = list ? list[1]!.split(',').map((part) => Number(part.trim())) : Number(text);
-  return [parsed].flat().every((n) => Number.isInteger(n) && n >= 0) ? parsed : null;
+/** A bound read back from a results file: of the kind the default has, or null. */
+function boundFrom(name: keyof Bounds, value: unknown): Bounds[keyof Bounds] | null {
+  const naturals = (list: unknown) => Array.isArray(list) && list.every((n) => Number.isInteger(n) && n >= 0);
+  if (name === 'faults') return Array.isArray(value) && value.every((fault) => (channelFaults as readonly unknown[]).includes(fault)) ? (value as ChannelFault[]) : null;
+  if (Array.isArray(defaultBounds[name])) return naturals(value) ? (value as number[]) : null;
+  return Number.isInteger(value) && (value as number) >= 0 ? (value as number) : null;
 }
 
 function boundLines(bounds: Bounds): BoundLine[] {
   return (Object.entries(bounds) as [keyof Bounds, Bounds[keyof Bounds]][]).map(([name, value]) => {
     const isDefault = JSON.stringify(value) === JSON.stringify(defaultBounds[name]);
-    return { name, value: boundText(value), reason: isDefault ? boundReasons[name] : 'other than the default' };
+    return { name, value, reason: isDefault ? boundReasons[name] : 'other than the default' };
   });
 }
 
@@ -77,6 +72,9 @@ function assumptions(bounds: Bounds): string {
   ].join(' ');
 }
 
+/** What each run was made from, for its counterpart in the report. */
+const madeFrom = new WeakMap<RunSpec, { mode: DialogueMode; bounds: Bounds }>();
+
 function runSpec(
   variant: VariantName,
   mode: DialogueMode,
@@ -84,7 +82,7 @@ function runSpec(
   options: { machine?: MtaMachine; channelChart?: typeof channelMachine; section?: string } = {},
 ): RunSpec {
   const section = options.section ?? mode;
-  return {
+  const spec: RunSpec = {
     id: `${variant} · ${section}`,
     group: variant,
     section,
@@ -94,11 +92,47 @@ function runSpec(
     assumptions: assumptions(bounds),
     bounds: boundLines(bounds),
   };
+  madeFrom.set(spec, { mode, bounds });
+  return spec;
 }
 
-/** The runs where losses exceed recovery attempts: the timer's restart of a transfer, in patched (one message is enough). */
-const moreLossesThanAttempts: Partial<Bounds> = { messagesFromA: 1, losses: 2, recoveryAttempts: 1 };
-const moreLossesSection = (mode: DialogueMode) => `${mode}, 1 message from A, 2 losses, 1 recovery attempt`;
+/**
+ * The runs of the verification job. Every variant at the default bounds in each mode, and runs
+ * that each raise one thing a reviewer asks about, for the variants it concerns:
+ * - the Turn discipline in full (a Turn-Please repeated, the Turn given unasked: so they cross);
+ * - a threshold T a queue can reach (the KB's workaround);
+ * - two losses;
+ * - more losses than recovery attempts (the recovery timer restarts a transfer).
+ */
+interface RunPlan {
+  readonly name: string;
+  readonly changes: Partial<Bounds>;
+  readonly variants: readonly VariantName[];
+}
+
+const allVariants = variantNames;
+const runPlans: Record<DialogueMode, readonly RunPlan[]> = {
+  monologue: [
+    { name: 'monologue', changes: {}, variants: allVariants },
+    { name: 'monologue, 2 losses', changes: { losses: 2 }, variants: ['unpatched', 'patched'] },
+    { name: 'monologue, 1 message from A, 2 losses, 1 recovery attempt', changes: { messagesFromA: 1, losses: 2, recoveryAttempts: 1 }, variants: ['patched'] },
+  ],
+  twa: [
+    { name: 'twa', changes: {}, variants: allVariants },
+    {
+      name: 'twa, 1 message each way, Turn-Please repeated, Turn given unasked',
+      changes: { messagesFromA: 1, messagesFromB: 1, turnPleaseRepeats: 1, unaskedGivesPerConnection: 1 },
+      variants: ['unpatched', 'turn-fix', 'turn-fix-giver', 'patched'],
+    },
+    { name: 'twa, T 2', changes: { threshold: 2 }, variants: ['unpatched', 'patched'] },
+    { name: 'twa, 1 message each way, 2 losses', changes: { messagesFromA: 1, messagesFromB: 1, losses: 2 }, variants: ['unpatched', 'patched'] },
+    {
+      name: 'twa, 1 message each way, 2 losses, 1 recovery attempt',
+      changes: { messagesFromA: 1, messagesFromB: 1, losses: 2, recoveryAttempts: 1 },
+      variants: ['patched'],
+    },
+  ],
+};
 
 /** The patched model across a grid of bounds, what each channel fault does to it, and the smallest bounds at which each unpatched bug shows. */
 function sweepPlan(): SweepPlan {
@@ -182,7 +216,7 @@ export const suite: Suite = {
   title: 'X.400 MTAs over RTSE',
   introduction: [
     'Every reachable state of MTA A (association initiator) + channel + MTA B (responder), explored breadth-first for each variant and dialogue mode. Every counterexample below was replayed through real XState actors before it was written.',
-    'Fairness for the liveness properties: every protocol step (a delivery, a loss notice, the acceptor\'s answer, a recovery timer once nothing can still recover) that stays enabled is eventually taken (weak fairness); losses and channel faults happen finitely often and are never forced; submissions are bounded. Which local limit the acceptor has on a connection is not constrained by fairness: it may be the worst one every time.',
+    'Fairness for the liveness properties: every protocol step (a delivery, a loss notice, the acceptor\'s answer, a recovery timer once nothing can still recover, the opening of a threshold association once a queue is at the threshold and the open association idles) that stays enabled is eventually taken (weak fairness); losses and channel faults happen finitely often and are never forced; a repeated Turn-Please and a Turn given unasked are optional (not fair, never forced); submissions are bounded. Which local limit the acceptor has on a connection is not constrained by fairness: it may be the worst one every time.',
   ],
   options,
   conflict(values) {
@@ -193,25 +227,27 @@ export const suite: Suite = {
     return null;
   },
   bounds: (values) => boundLines(boundsOf(values)),
-  runFor(group, section, lines) {
+  runFor(group, section, given) {
     if (!(variantNames as readonly string[]).includes(group)) return `unknown variant "${group}"`;
     const mode = dialogueModes.find((m) => section === m || section.startsWith(`${m},`));
     if (mode === undefined) return `unknown section "${section}"`;
     const bounds: Record<string, unknown> = {};
-    for (const { name, value } of lines) {
+    for (const [name, value] of Object.entries(given)) {
       if (!(name in defaultBounds)) return `unknown bound "${name}"`;
-      const parsed = parseBound(name as keyof Bounds, value);
-      if (parsed === null) return `bound "${name}" has the value "${value}"`;
+      const parsed = boundFrom(name as keyof Bounds, value);
+      if (parsed === null) return `bound "${name}" has the value ${JSON.stringify(value)}`;
       bounds[name] = parsed;
     }
     const missing = Object.keys(defaultBounds).filter((name) => !(name in bounds));
     if (missing.length > 0) return `bounds ${missing.join(', ')} are missing`;
     return runSpec(group as VariantName, mode, bounds as unknown as Bounds, { section });
   },
-  verifyRuns: () => [
-    ...variantNames.flatMap((variant) => dialogueModes.map((mode) => runSpec(variant, mode, defaultBounds))),
-    ...dialogueModes.map((mode) => runSpec('patched', mode, { ...defaultBounds, ...moreLossesThanAttempts }, { section: moreLossesSection(mode) })),
-  ],
+  verifyRuns: () =>
+    dialogueModes.flatMap((mode) =>
+      runPlans[mode].flatMap((plan) =>
+        plan.variants.map((variant) => runSpec(variant, mode, { ...defaultBounds, ...plan.changes }, { section: plan.name })),
+      ),
+    ),
   checkRun: (values) => runSpec(values.variant as VariantName, values.mode as DialogueMode, boundsOf(values)),
   mutants: () =>
     mutants.map((mutant) => {
@@ -231,7 +267,10 @@ export const suite: Suite = {
     }),
   sweepPlan,
   benchPlan: () => benchPlan,
-  counterpartOf: (run) => (run.group === 'patched' ? null : runSpec('patched', run.section as DialogueMode, defaultBounds)),
+  counterpartOf: (run) => {
+    const from = madeFrom.get(run);
+    return run.group === 'patched' || from === undefined ? null : runSpec('patched', from.mode, from.bounds, { section: run.section });
+  },
   charts: [
     { name: 'mta', machine: mtaMachine },
     { name: 'channel', machine: channelMachine },

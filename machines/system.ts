@@ -29,6 +29,7 @@ export type EnvironmentEvent =
   | { readonly type: 'local.limit'; readonly at: Side; readonly checkpointSize: number; readonly windowSize: number }
   | { readonly type: 'timer.recovery'; readonly at: Side }
   | { readonly type: 'queue.threshold'; readonly at: Side }
+  | { readonly type: 'turn.askAgain' | 'turn.giveUnasked'; readonly at: Side }
   | { readonly type: 'net.deliver' | 'net.notice' | 'net.drop' | 'net.duplicate' | 'net.reorder'; readonly to: Side }
   | { readonly type: 'net.lose' };
 
@@ -89,6 +90,8 @@ export function actorEventOf(event: EnvironmentEvent): { actor: ActorName; event
     case 'user.submit':
     case 'timer.recovery':
     case 'queue.threshold':
+    case 'turn.askAgain':
+    case 'turn.giveUnasked':
       return { actor: event.at, event: { type: event.type } };
     case 'local.limit':
       return { actor: event.at, event: { type: 'local.limit', checkpointSize: event.checkpointSize, windowSize: event.windowSize } };

@@ -16,21 +16,21 @@ const file = (name: string, text: string) => {
 };
 const results = JSON.parse(readFileSync('results/unpatched.json', 'utf8')) as {
   group: string;
-  bounds: { name: string; value: string }[];
-  runs: { id: string; bounds: { name: string; value: string }[]; properties: { name: string; counterexample?: { steps: { label: string }[] } }[] }[];
+  runs: { id: string; bounds: Record<string, unknown>; properties: { name: string; counterexample?: { steps: { label: string }[] } }[] }[];
 };
 const edited = (edit: (copy: typeof results) => void) => {
   const copy = structuredClone(results);
   edit(copy);
   return JSON.stringify(copy);
 };
-const twaRun = (copy: typeof results) => copy.runs.find((r) => r.id === 'unpatched · twa')!;
+const twaId = 'unpatched · twa';
+const twaRun = (copy: typeof results) => copy.runs.find((r) => r.id === twaId)!;
 const twaNoDeadlock = (copy: typeof results) => twaRun(copy).properties.find((p) => p.name === 'no deadlock')!.counterexample!;
 
 const cases: [string, () => Promise<{ code: number; stdout: string; stderr: string }>, RegExp][] = [
   // check: flags
   ['check: a negative message count', () => check('--messages', '-1'), /--messages must be a whole number from 0 to 6 \(got -1\)/],
-  ['check: an unknown variant', () => check('--variant', 'nope'), /--variant must be one of unpatched, turn-fix, checkpoint-fix, patched \(got "nope"\)/],
+  ['check: an unknown variant', () => check('--variant', 'nope'), /--variant must be one of unpatched, turn-fix, turn-fix-giver, checkpoint-fix, patched \(got "nope"\)/],
   ['check: an unknown flag', () => check('--bogus'), /unknown option --bogus for check; run with --help/],
   ['check: a missing value', () => check('--messages'), /--messages needs a value/],
   ['check: a value that is not a number', () => check('--messages', 'two'), /--messages must be a whole number/],
@@ -65,11 +65,13 @@ const cases: [string, () => Promise<{ code: number; stdout: string; stderr: stri
   ['replay: a property that did not fail', () => replay('results/unpatched.json', 'negotiation only lowers'), /"negotiation only lowers" has no counterexample/],
   ['replay: a property that fails in several runs', () => replay('results/unpatched.json', 'recovery keeps the negotiated checkpoint size'), /fails in several runs .*; choose one with --run/],
   ['replay: an unknown run', () => replay('results/unpatched.json', 'no deadlock', '--run', 'unpatched · duplex'), /has no run "unpatched · duplex"/],
-  ['replay: an unknown variant', () => replay(file('variant.json', edited((c) => Object.assign(c, { group: 'hotfix' }))), 'no deadlock'), /does not fit the current model: unknown variant "hotfix"/],
-  ['replay: an unknown bound', () => replay(file('bound.json', edited((c) => twaRun(c).bounds.push({ name: 'speed', value: '9' }))), 'no deadlock'), /does not fit the current model: unknown bound "speed"/],
+  ['replay: an unknown variant', () => replay(file('variant.json', edited((c) => Object.assign(c, { group: 'hotfix' }))), 'no deadlock', '--run', twaId), /does not fit the current model: unknown variant "hotfix"/],
+  ['replay: an unknown bound', () => replay(file('bound.json', edited((c) => Object.assign(twaRun(c).bounds, { speed: 9 }))), 'no deadlock', '--run', twaId), /does not fit the current model: unknown bound "speed"/],
+  ['replay: a bound given as text', () => replay(file('text.json', edited((c) => Object.assign(twaRun(c).bounds, { losses: '1' }))), 'no deadlock', '--run', twaId), /does not fit the current model: bound "losses" has the value "1"/],
+  ['replay: a file of schema v1', () => replay(file('v1.json', edited((c) => Object.assign(c, { schema: 'xstate-explorer/results/v1' }))), 'no deadlock'), /is a results file of schema v1 .*; write it again with npm run verify/],
   [
     'replay: a trace from another model version',
-    () => replay(file('version.json', edited((c) => (twaNoDeadlock(c).steps[3]!.label = 'deliver to B'))), 'no deadlock'),
+    () => replay(file('version.json', edited((c) => (twaNoDeadlock(c).steps[3]!.label = 'deliver to B'))), 'no deadlock', '--run', twaId),
     /does not fit the current model: step 4 \("deliver to B"\) is not possible there; .* run npm run verify again/,
   ],
 ];

@@ -27,8 +27,9 @@ describe('verdicts and exit codes', () => {
   test.each(['drop', 'duplicate', 'reorder'])('check --faults %s completes with a verdict, the fault in its bounds table', async (fault) => {
     const { code, stdout } = await check('--variant', 'patched', '--mode', 'monologue', '--faults', fault, '--json');
     expect([0, 1]).toContain(code);
-    const result = JSON.parse(stdout) as { bounds: { name: string; value: string }[]; runs: { statistics: { complete: boolean } }[] };
-    expect(result.bounds).toContainEqual({ name: 'faults', value: `{${fault}}` });
+    const result = JSON.parse(stdout) as { runs: { bounds: Record<string, unknown>; statistics: { complete: boolean } }[] };
+    expect(result.runs[0]!.bounds.faults).toEqual([fault]);
+    expect(result.runs[0]!.bounds.maxFaults).toBe(1);
     expect(result.runs[0]!.statistics.complete).toBe(true);
   });
 

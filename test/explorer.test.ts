@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { analyse } from '../explore/analysis';
 import { canonicalJson } from '../explore/canonical';
 import { explore } from '../explore/explore';
-import type { LeadsToProperty, Property } from '../explore/model';
+import type { LeadsToProperty, Property, StateView } from '../explore/model';
 import { replayTrace, ReplayError } from '../explore/replay';
 import { runSweep } from '../explore/sweep';
 import { toyModel, type ToyOptions } from './toy-model';
@@ -73,6 +73,40 @@ describe('property kinds', () => {
     expect(result.counterexample!.ending).toMatch(/no goal state is reachable/);
   });
 
+  test('sometimes with stages: passes only when the stages happen in order; one step may complete several', () => {
+    const entered = (value: string) => (view: StateView, previous: StateView) => view.lamp!.value === value && previous.lamp!.value !== value;
+    const inOrder = verdictOf({}, { kind: 'sometimes', name: 'red then green', stages: [entered('red'), entered('green')] });
+    expect(inOrder.result.verdict).toBe('pass');
+    // green → yellow → red, then red → green: the green at the start does not count.
+    expect(inOrder.result.witness!.steps.map((s) => inOrder.exploration.steps[s]!.label)).toEqual(['next', 'next', 'next']);
+    replayTrace(inOrder.exploration, inOrder.result.witness!, 'witness');
+    // Each stage is reachable alone, but not in this order: off is final.
+    expect(verdictOf({}, { kind: 'sometimes', name: 'red after off', stages: [entered('off'), entered('red')] }).result.verdict).toBe('FAIL');
+    expect(verdictOf({}, { kind: 'sometimes', name: 'off after red', stages: [entered('red'), entered('off')] }).result.verdict).toBe('pass');
+    const together = verdictOf({}, { kind: 'sometimes', name: 'yellow, twice over', stages: [entered('yellow'), (view) => view.lamp!.value === 'yellow'] });
+    expect(together.result.witness!.steps).toHaveLength(1);
+  });
+
+  test('an illustration: the shortest counterexample through a scenario, kept beside the shortest of all', () => {
+    const goesRed = (view: StateView, previous: StateView) => view.lamp!.value === 'red' && previous.lamp!.value !== 'red';
+    const property: Property = {
+      kind: 'always',
+      name: 'never off',
+      holds: (view) => view.lamp!.value !== 'off',
+      illustration: { name: 'after a red light', stages: [goesRed] },
+    };
+    const { result, exploration } = verdictOf({}, property);
+    expect(result.counterexample!.steps.map((s) => exploration.steps[s]!.label)).toEqual(['off']);
+    expect(result.illustration!.name).toBe('after a red light');
+    expect(result.illustration!.trace.steps.map((s) => exploration.steps[s]!.label)).toEqual(['next', 'next', 'off']);
+    replayTrace(exploration, result.illustration!.trace, 'counterexample');
+    // A scenario no counterexample passes through is said, not faked.
+    const never = verdictOf({}, { ...property, illustration: { name: 'after a blue light', stages: [(view) => view.lamp!.value === 'blue'] } }).result;
+    expect(never.verdict).toBe('FAIL');
+    expect(never.illustration).toBeUndefined();
+    expect(never.note).toBe('no counterexample after a blue light');
+  });
+
   test('a property that does not apply is n/a; a leads-to with no premise is vacuous, not a pass', () => {
     expect(analyse(explore(toyModel()), [{ ...eventuallyOff, notApplicableBecause: 'a reason' }])[0]).toMatchObject({ verdict: 'n/a', note: 'a reason' });
     expect(analyse(explore(toyModel()), [{ ...eventuallyOff, from: () => false }])[0]!.verdict).toBe('vacuous');
@@ -102,12 +136,22 @@ describe('fairness (weak, finitely many faults)', () => {
     const { result } = verdictOf({ nextKind: 'fault', offIn: [] }, eventuallyOff);
     // Without the faults nothing moves: a fair path stops at once, and the lamp is not off.
     expect(result.verdict).toBe('FAIL');
-    expect(result.counterexample!.ending).toMatch(/no step but a fault is possible/);
+    expect(result.counterexample!.ending).toMatch(/nothing but a fault or an optional move can happen/);
   });
 
   test('a fault is never forced: a state where only a fault could help is a violation', () => {
     const { result } = verdictOf({ offKind: 'fault' }, eventuallyOff);
     expect(result.verdict).toBe('FAIL');
+  });
+
+  test('a choice is optional like a fault: never forced, never part of a fair cycle', () => {
+    // The switch as a choice (an MTA may give the Turn unasked, or not): nothing makes it happen.
+    expect(verdictOf({ offKind: 'choice' }, eventuallyOff).result.verdict).toBe('FAIL');
+    const { result } = verdictOf({ nextKind: 'choice', offIn: [] }, eventuallyOff);
+    expect(result.verdict).toBe('FAIL');
+    expect(result.counterexample!.ending).toMatch(/nothing but a fault or an optional move can happen/);
+    // As a protocol step the same switch is weakly fair, and the lamp does go off.
+    expect(verdictOf({ offKind: 'protocol' }, eventuallyOff).result.verdict).toBe('pass');
   });
 
   test('excluded step kinds do not count towards the goal', () => {

@@ -13,6 +13,9 @@ export const mtaConfig: MtaConfig = {
   messageThreshold: 3,
   recoveryAttempts: 2,
   messageSize: 2,
+  maxThresholdAssociations: 1,
+  turnPleaseRepeats: 0,
+  unaskedGivesPerConnection: 0,
 };
 
 /** The acceptor's local limit the scenarios use unless they say otherwise: it lowers 2 KB to 1 KB, so a message has 2 segments. */
@@ -77,6 +80,8 @@ export function everyEnvironmentEvent(): EnvironmentEvent[] {
       { type: 'user.submit', at: side },
       { type: 'timer.recovery', at: side },
       { type: 'queue.threshold', at: side },
+      { type: 'turn.askAgain', at: side },
+      { type: 'turn.giveUnasked', at: side },
       { type: 'net.deliver', to: side },
       { type: 'net.notice', to: side },
       { type: 'net.drop', to: side },

@@ -1,10 +1,10 @@
 // The SPIN twin (machines/spin/mta-system.pml) against our explorer: for every variant and
-// dialogue mode at the default bounds, and at bounds away from the defaults, SPIN stores
-// exactly as many states as we find, reports an invalid end state exactly when we have a
-// terminal state that is not a valid end state, and violates the assertion of a mirrored
-// safety property exactly when our verdict on it is FAIL. At two runs the state sets are
-// compared one by one. Two checkers that share no code agreeing on all this is evidence that
-// both read the charts the same way.
+// dialogue mode at the default bounds, and at bounds away from the defaults (among them runs
+// of the verification job), SPIN stores exactly as many states as we find, reports an invalid
+// end state exactly when we have a terminal state that is not a valid end state, and violates
+// the assertion of a mirrored safety property exactly when our verdict on it is FAIL. At two
+// runs the state sets are compared one by one. Two checkers that share no code agreeing on all
+// this is evidence that both read the charts the same way.
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -88,36 +88,66 @@ interface Case {
   readonly mode: DialogueMode;
   readonly bounds: Bounds;
   readonly label: string;
+  /** Also compare the state sets one by one (pan prints every state a step reaches). */
+  readonly stateByState?: boolean;
 }
 
 const atDefaults: Case[] = variantNames.flatMap((variant) =>
   dialogueModes.map((mode) => ({ variant, mode, bounds: defaultBounds, label: `${variant} · ${mode} · default bounds` })),
 );
-// Away from the defaults: more losses; more losses than recovery attempts; the threshold
-// association; other local limits (checkpoint 0: an association that cannot recover) and
-// sizes; a small channel that overflows (the channel's final state and the invalid end
-// states it leaves).
+// Away from the defaults, mostly runs of the verification job (machines/suite.ts runPlans):
+// the Turn discipline in full (a Turn-Please repeated, the Turn given unasked); a threshold a
+// queue can reach; two losses; more losses than recovery attempts. Then: two threshold
+// associations each with every Turn choice and no loss; other local limits (checkpoint 0: an
+// association that cannot recover) and sizes; a small channel that overflows (the channel's
+// final state and the invalid end states it leaves).
+const turnDiscipline: Partial<Bounds> = { messagesFromA: 1, messagesFromB: 1, turnPleaseRepeats: 1, unaskedGivesPerConnection: 1 };
 const elsewhere: Case[] = [
-  { variant: 'unpatched', mode: 'monologue', bounds: withBounds({ losses: 2 }), label: 'unpatched · monologue · 2 losses' },
-  { variant: 'checkpoint-fix', mode: 'twa', bounds: withBounds({ losses: 2 }), label: 'checkpoint-fix · twa · 2 losses' },
   {
     variant: 'unpatched',
     mode: 'twa',
-    bounds: withBounds({ messagesFromA: 1, losses: 2, recoveryAttempts: 1 }),
-    label: 'unpatched · twa · 1 message from A, 2 losses, 1 recovery attempt',
+    bounds: withBounds(turnDiscipline),
+    label: 'unpatched · twa · 1 message each way, Turn-Please repeated, Turn given unasked',
+  },
+  {
+    variant: 'turn-fix-giver',
+    mode: 'twa',
+    bounds: withBounds(turnDiscipline),
+    label: 'turn-fix-giver · twa · 1 message each way, Turn-Please repeated, Turn given unasked, state by state',
+    stateByState: true,
+  },
+  { variant: 'patched', mode: 'twa', bounds: withBounds({ threshold: 2 }), label: 'patched · twa · T 2' },
+  {
+    variant: 'patched',
+    mode: 'twa',
+    bounds: withBounds({ messagesFromA: 1, messagesFromB: 1, threshold: 1, turnPleaseRepeats: 1 }),
+    label: 'patched · twa · 1 message each way, T 1, Turn-Please repeated, state by state',
+    stateByState: true,
+  },
+  { variant: 'unpatched', mode: 'monologue', bounds: withBounds({ losses: 2 }), label: 'unpatched · monologue · 2 losses' },
+  {
+    variant: 'unpatched',
+    mode: 'twa',
+    bounds: withBounds({ messagesFromA: 1, messagesFromB: 1, losses: 2 }),
+    label: 'unpatched · twa · 1 message each way, 2 losses',
   },
   {
     variant: 'patched',
     mode: 'twa',
-    bounds: withBounds({ messagesFromA: 1, losses: 2, recoveryAttempts: 1 }),
-    label: 'patched · twa · 1 message from A, 2 losses, 1 recovery attempt',
+    bounds: withBounds({ messagesFromA: 1, messagesFromB: 1, losses: 2, recoveryAttempts: 1 }),
+    label: 'patched · twa · 1 message each way, 2 losses, 1 recovery attempt',
   },
-  { variant: 'turn-fix', mode: 'twa', bounds: withBounds({ threshold: 2 }), label: 'turn-fix · twa · threshold 2' },
+  {
+    variant: 'turn-fix-giver',
+    mode: 'twa',
+    bounds: withBounds({ messagesFromA: 1, messagesFromB: 1, losses: 0, threshold: 1, thresholdAssociations: 2, turnPleaseRepeats: 2, unaskedGivesPerConnection: 2 }),
+    label: 'turn-fix-giver · twa · 1 message each way, no loss, T 1, 2 threshold associations, 2 repeats, 2 gives unasked',
+  },
   {
     variant: 'checkpoint-fix',
     mode: 'twa',
-    bounds: withBounds({ acceptorCheckpointLimits: [0, 1, 2], acceptorWindowLimits: [1, 2] }),
-    label: 'checkpoint-fix · twa · local limits ckpt {0, 1, 2} × win {1, 2}',
+    bounds: withBounds({ messagesFromB: 1, acceptorCheckpointLimits: [0, 1, 2], acceptorWindowLimits: [1, 2] }),
+    label: 'checkpoint-fix · twa · 1 message from B, local limits ckpt {0, 1, 2} × win {1, 2}',
   },
   {
     variant: 'unpatched',
@@ -128,6 +158,20 @@ const elsewhere: Case[] = [
   { variant: 'unpatched', mode: 'monologue', bounds: withBounds({ capacity: 2 }), label: 'unpatched · monologue · capacity 2' },
   { variant: 'checkpoint-fix', mode: 'twa', bounds: withBounds({ capacity: 2 }), label: 'checkpoint-fix · twa · capacity 2' },
 ];
+
+/**
+ * SPIN reaches exactly our states, state by state: pan (with -DPRINTF, the model with
+ * -DTWIN_TRACE) prints the state every step reaches; the initial state is reached by none.
+ */
+function expectSameStates(exploration: Exploration, run: SpinRun): void {
+  const theirs = new Set(run.output.split('\n').filter((line) => line.startsWith('STATE')).map((line) => line.trim()));
+  theirs.add(twinStateLine(exploration.view(0)));
+  const mine = new Set(Array.from({ length: exploration.stateCount }, (_, s) => twinStateLine(exploration.view(s))));
+  expect(mine.size).toBe(exploration.stateCount);
+  expect(theirs.size).toBe(run.storedStates);
+  expect([...mine].filter((line) => !theirs.has(line)).slice(0, 5)).toEqual([]);
+  expect([...theirs].filter((line) => !mine.has(line)).slice(0, 5)).toEqual([]);
+}
 
 /** Every run's figures, printed at the end for the record. */
 const table: string[] = [];
@@ -143,10 +187,10 @@ describe.skipIf(!runIt)('the SPIN twin agrees with our explorer', () => {
 
   test.each([...atDefaults, ...elsewhere])(
     '$label: same state count, same invalid end states, same safety verdicts',
-    ({ variant, mode, bounds, label }) => {
+    ({ variant, mode, bounds, label, stateByState }) => {
       const exploration = ours(variant, mode, bounds);
       const started = performance.now();
-      const run = spin(variant, mode, bounds);
+      const run = spin(variant, mode, bounds, stateByState === true);
       const seconds = (performance.now() - started) / 1000;
       const ourInvalid = hasInvalidEndState(exploration);
       table.push(
@@ -163,30 +207,10 @@ describe.skipIf(!runIt)('the SPIN twin agrees with our explorer', () => {
         expect(verdict === 'pass' || verdict === 'FAIL').toBe(true);
         expect([name, applies ? 'applies' : 'n/a', verdict === 'FAIL']).toEqual([name, applies ? 'applies' : 'n/a', run.violatedAssertions.includes(assertion)]);
       }
+      if (stateByState) expectSameStates(exploration, run);
     },
     120_000,
   );
-
-  test.each([
-    { variant: 'checkpoint-fix' as const, mode: 'twa' as const, bounds: defaultBounds, label: 'default bounds' },
-    {
-      variant: 'unpatched' as const,
-      mode: 'twa' as const,
-      bounds: withBounds({ messagesFromA: 1, losses: 2, recoveryAttempts: 1, threshold: 1 }),
-      label: '1 message from A, 2 losses, 1 recovery attempt, threshold 1',
-    },
-  ])('$variant · $mode · $label: SPIN reaches exactly our states, state by state', ({ variant, mode, bounds }) => {
-    const exploration = ours(variant, mode, bounds);
-    const run = spin(variant, mode, bounds, true);
-    // pan prints the state every step reaches; the initial state is reached by none.
-    const theirs = new Set(run.output.split('\n').filter((line) => line.startsWith('STATE')).map((line) => line.trim()));
-    theirs.add(twinStateLine(exploration.view(0)));
-    const mine = new Set(Array.from({ length: exploration.stateCount }, (_, s) => twinStateLine(exploration.view(s))));
-    expect(mine.size).toBe(exploration.stateCount);
-    expect(theirs.size).toBe(run.storedStates);
-    expect([...mine].filter((line) => !theirs.has(line)).slice(0, 5)).toEqual([]);
-    expect([...theirs].filter((line) => !mine.has(line)).slice(0, 5)).toEqual([]);
-  }, 120_000);
 
   test('a model spin cannot read fails with spin\'s message', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spin-bad-'));
@@ -204,13 +228,17 @@ describe('twinDefines', () => {
   test('gives the variant, mode and every bound as -D flags; the local limits as bit masks', () => {
     expect(twinDefines('checkpoint-fix', 'twa', defaultBounds)).toEqual([
       '-DTURN_FIX=0',
+      '-DGIVER_FIX=0',
       '-DCKPT_FIX=1',
       '-DMODE_TWA=1',
       '-DMSGS_A=2',
-      '-DMSGS_B=1',
+      '-DMSGS_B=2',
       '-DLOSSES=1',
       '-DTHRESHOLD=3',
       '-DATTEMPTS=2',
+      '-DTHR_ASSOCS=1',
+      '-DPT_REPEATS=0',
+      '-DUNASKED_GIVES=0',
       '-DPROP_CKPT=2',
       '-DPROP_WIN=2',
       '-DLIMIT_CKPTS=6',
@@ -221,6 +249,9 @@ describe('twinDefines', () => {
     const limits = twinDefines('patched', 'monologue', withBounds({ acceptorCheckpointLimits: [4, 0], acceptorWindowLimits: [1, 3, 4] }));
     expect(limits).toContain('-DLIMIT_CKPTS=17');
     expect(limits).toContain('-DLIMIT_WINS=26');
+    const giver = twinDefines('turn-fix-giver', 'twa', withBounds({ thresholdAssociations: 2, turnPleaseRepeats: 1, unaskedGivesPerConnection: 3 }));
+    expect(giver.slice(0, 3)).toEqual(['-DTURN_FIX=0', '-DGIVER_FIX=1', '-DCKPT_FIX=0']);
+    expect(giver).toEqual(expect.arrayContaining(['-DTHR_ASSOCS=2', '-DPT_REPEATS=1', '-DUNASKED_GIVES=3']));
   });
 
   test('refuses bounds the .pml cannot hold, naming the bound', () => {
@@ -230,6 +261,8 @@ describe('twinDefines', () => {
     expect(() => twinDefines('patched', 'twa', withBounds({ acceptorWindowLimits: [0] }))).toThrow(/acceptorWindowLimits entry = 0/);
     expect(() => twinDefines('patched', 'twa', withBounds({ acceptorWindowLimits: [] }))).toThrow(/acceptorWindowLimits must be a non-empty list/);
     expect(() => twinDefines('patched', 'twa', withBounds({ acceptorCheckpointLimits: [2, 2] }))).toThrow(/lists 2 twice/);
+    expect(() => twinDefines('patched', 'twa', withBounds({ turnPleaseRepeats: 17 }))).toThrow(/turnPleaseRepeats = 17/);
+    expect(() => twinDefines('patched', 'twa', withBounds({ thresholdAssociations: -1 }))).toThrow(/thresholdAssociations = -1/);
     expect(() => twinDefines('patched', 'twa', withBounds({ faults: ['drop'] }))).toThrow(/channel faults are not modelled/);
   });
 });

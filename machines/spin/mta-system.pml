@@ -20,9 +20,12 @@
  *   single-PDU faults).
  *   Scratch variables are `hidden`, so they are not in the state vector.
  * - Run spin with -o2. Without it spin also leaves out of the state vector every variable
- *   that is written but never read, and parts of our key are such (inConf,
- *   incoming.lastConfirmedSerial; xList, the ids in damagedDeliveries). SPIN then merges
- *   states we keep apart (patched twa at the default bounds: 12302 stored instead of 14074).
+ *   that is written but never read, and SPIN would merge states we keep apart wherever
+ *   part of our key is such (it was, with incoming.lastConfirmedSerial and the ids of
+ *   damagedDeliveries). Today every variable below is read somewhere (a guard, an action,
+ *   an assertion; gaveUnacked in a guard cpp leaves as `0 && ...` outside turn-fix-giver),
+ *   so the counts are the same without -o2; it stays so that a part of the key that
+ *   becomes write-only cannot merge states unnoticed.
  * - One environment step of ours (everyEnvironmentStep) = one option
  *   `:: d_step { guard -> choose the step }` of the `if` that opens the loop's atomic
  *   sequence; the rest of the sequence is one d_step that performs the step: the whole
@@ -47,21 +50,21 @@
  *   self-loop that changes nothing and so adds no stored state. SPIN's invalid end states
  *   are then exactly our terminal states that are not valid end states.
  * - The initial state: XState starts A in association.idle, whose eventless transition
- *   opens at once (connection id 1, caller, RTORQ), and the channel carries that RTORQ
- *   (up, A joined). A step computing this would leave a stored pre-initial state at
- *   another pc, so the initial values are written as initialisers instead. Free queue
- *   slots hold BLANK, which is that first RTORQ, so the one non-empty queue needs no
- *   initialising step either.
+ *   (isStartingUp) opens at once (connection id 1, caller, the opener, RTORQ), and the
+ *   channel carries that RTORQ (up, A joined). A step computing this would leave a stored
+ *   pre-initial state at another pc, so the initial values are written as initialisers
+ *   instead. Free queue slots hold BLANK, which is that first RTORQ, so the one non-empty
+ *   queue needs no initialising step either.
  * - Safety properties are assertions at the end of every step, over the state it reached,
  *   so every reachable state but the initial one is checked (in the initial state nobody
  *   holds the Turn, nobody is open, nothing was sent or delivered: all hold). Each asserts
  *   a variable named after the property, so pan's message says which one failed. The
  *   assertion is the invariant itself, also in a run where our verdict is n/a ("confirmed
- *   data is never sent again" with more losses than recovery attempts, or a reachable
- *   threshold): the test then compares it with the invariant's verdict. An assertion on
- *   `twin_limit` is never a property: one of the twin's own arrays is too small for the
- *   bounds, or the twin met a case it assumes away (two regions moving in one eventless
- *   microstep, see mta_eventless_microstep).
+ *   data is never sent again" with more losses than recovery attempts): the test then
+ *   compares it with the invariant's verdict. An assertion on `twin_limit` is never a
+ *   property: one of the twin's own arrays is too small for the bounds, or the twin met a
+ *   case it assumes away (two regions moving in one eventless microstep, see
+ *   mta_eventless_microstep).
  *
  * XState semantics mirrored (xstate 5.33.3, raise-*.esm.js macrostep/microstep):
  * - An event selects at most one transition per region, regions in document order
@@ -69,9 +72,13 @@
  *   candidate whose guard holds (a region whose candidates all fail passes the event to
  *   its ancestors: the association region's own peer.RTORQ handler); all guards see the
  *   state before the microstep. Then transition actions run in region order, each assign
- *   visible to the next action, then the entry actions of entered states (only opening
- *   and recovering.connecting have any; a `reenter` transition runs them again). An event
- *   no region takes falls to the root (user.submit).
+ *   visible to the next action, then the entry actions of entered states (opening,
+ *   recovering.connecting and turn.notHolding.quiet have any; a `reenter` transition runs
+ *   them again, and so does a region's own transition to one of its children, which exits
+ *   and enters the region's whole active configuration). quiet's entry only resets
+ *   turnPleasesRepeated, which no other action of such a microstep reads, so the twin does
+ *   it where the transition enters quiet. An event no region takes falls to the root
+ *   (user.submit).
  * - After a microstep, eventless (always) transitions are taken until none is enabled;
  *   only then is the next raised event (association.established, net.lost {replaced},
  *   a re-raised peer.RTORQ) taken from the internal queue, again followed by eventless
@@ -81,8 +88,10 @@
  *   (system.ts routeEmitted) to the back of the settle queue.
  * - A done actor (the channel after `overflowed`) takes no more events.
  *
- * The variant (machines/variants.ts) is two cpp flags: TURN_FIX substitutes the patched
- * isTurnRederivedOnRecovery, CKPT_FIX the patched isRecoveryBoundByOriginalAgreement.
+ * The variant (machines/variants.ts) is three cpp flags: TURN_FIX substitutes the patched
+ * isTurnRederivedOnRecovery, GIVER_FIX the candidate fix takesBackAnUnacknowledgedGive for
+ * isGiverTakingTurnBack (turn-fix-giver), CKPT_FIX the patched
+ * isRecoveryBoundByOriginalAgreement.
  */
 
 /* ---------------------------------------------------------------------------------- */
@@ -91,6 +100,9 @@
 /* ---------------------------------------------------------------------------------- */
 #ifndef TURN_FIX
 #define TURN_FIX 1
+#endif
+#ifndef GIVER_FIX
+#define GIVER_FIX 0
 #endif
 #ifndef CKPT_FIX
 #define CKPT_FIX 1
@@ -102,7 +114,7 @@
 #define MSGS_A 2
 #endif
 #ifndef MSGS_B
-#define MSGS_B 1
+#define MSGS_B 2
 #endif
 #ifndef LOSSES
 #define LOSSES 1
@@ -112,6 +124,16 @@
 #endif
 #ifndef ATTEMPTS
 #define ATTEMPTS 2
+#endif
+/* threshold associations each MTA may open; Turn-Please repeats; gives unasked per connection */
+#ifndef THR_ASSOCS
+#define THR_ASSOCS 1
+#endif
+#ifndef PT_REPEATS
+#define PT_REPEATS 0
+#endif
+#ifndef UNASKED_GIVES
+#define UNASKED_GIVES 0
 #endif
 /* what both MTAs propose in every connect they send */
 #ifndef PROP_CKPT
@@ -139,13 +161,13 @@
  * assertion `twin_limit` (never a property), and then the defines must grow. */
 #define QSLOTS (CAPACITY + 1)    /* a connect request is queued without a room check */
 #ifndef MAXLIST
-#define MAXLIST 8                /* delivered / damagedDeliveries entries per MTA */
+#define MAXLIST 8                /* delivered entries per MTA */
 #endif
 #define SETTLE_MAX 64            /* events travelling during one step */
 #define RAISED_MAX 4             /* events one MTA raises in one macrostep */
 
-#if PROP_CKPT > 15 || PROP_WIN > 15 || MSG_SIZE > 15 || LIMIT_CKPTS > 31 || LIMIT_WINS > 30 || (LIMIT_WINS % 2) == 1
-#error "the twin encodes sizes in 4 bits and offers local limits checkpoint 0..4, window 1..4"
+#if PROP_CKPT > 15 || PROP_WIN > 15 || MSG_SIZE > 15 || LIMIT_CKPTS > 31 || LIMIT_WINS > 30 || (LIMIT_WINS % 2) == 1 || PT_REPEATS > 16
+#error "the twin encodes sizes and PT priorities in 4 bits and offers local limits checkpoint 0..4, window 1..4"
 #endif
 
 /* ---------------------------------------------------------------------------------- */
@@ -262,6 +284,12 @@ bit receiving[2] = NO_ACTIVITY;
 /* MTA context */
 byte connId[2] = { 1, 0 };
 byte connAs[2] = { CALLER, NOBODY }; /* connectedAs */
+bit opened[2] = { 1, 0 };        /* openedAssociation */
+byte thrOpened[2] = 0;           /* thresholdAssociationsOpened */
+bit openingThr[2] = 0;           /* openingForThreshold */
+byte ptRepeats[2] = 0;           /* turnPleasesRepeated */
+byte unaskedGives[2] = 0;        /* unaskedGives */
+bit gaveUnacked[2] = 0;          /* gaveTurnUnacknowledged */
 byte agreedC[2] = NONE;          /* agreed: null, or checkpoint and window (its dialogue mode is the configured one) */
 byte agreedW[2] = 0;
 byte origC[2] = NONE;            /* original: the same */
@@ -273,14 +301,12 @@ byte acked[2] = 0;               /* acknowledged */
 byte outAct[2] = 0;              /* outgoing: null (0), or activity, segmentsSent, lastConfirmedSerial */
 byte outSent[2] = 0;
 byte outConf[2] = 0;
-byte inAct[2] = 0;               /* incoming: null (0), or activity, kbHeld, lastConfirmedSerial, intact */
+byte inAct[2] = 0;               /* incoming: null (0), or activity, kbHeld, intact */
 byte inKB[2] = 0;
-byte inConf[2] = 0;
 bit inIntact[2] = 0;
 byte dLen[2] = 0;                /* delivered: the list of message ids, in order */
 byte dList[2 * MAXLIST] = 0;
-byte xLen[2] = 0;                /* damagedDeliveries: the same */
-byte xList[2 * MAXLIST] = 0;
+bit damaged[2] = 0;              /* deliveredDamaged */
 byte confKB[2] = 0;              /* confirmedKB */
 bit resent[2] = 0;               /* resentConfirmedData */
 
@@ -342,6 +368,8 @@ hidden byte twin_limit;           /* false: one of the twin's own arrays overflo
 #define EV_LOST 2                /* arg = replaced */
 #define EV_TIMER 3
 #define EV_THRESHOLD 4
+#define EV_ASK_AGAIN 13          /* turn.askAgain */
+#define EV_GIVE_UNASKED 14       /* turn.giveUnasked */
 #define EV_LIMIT 5               /* arg = checkpoint * 16 + window */
 #define EV_PEER 6                /* arg = the PDU */
 #define EV_ESTABLISHED 7         /* arg = fresh + 2 * tokensHere */
@@ -525,17 +553,24 @@ inline channel_step() {
 /* isRecoveryRequestCompatible: isValidAnswer(request, original) */
 #define COMPATIBLE(s) (request[s] != NOREQ && origC[s] != NONE && RQ_TWA(request[s]) == MODE_TWA && \
   NEG_C(request[s], origC[s]) == origC[s] && NEG_W(request[s], origW[s]) == origW[s])
+/* mayOpenThresholdAssociation: queue at T, notHolding, sending idle, threshold associations left */
+#define MAY_OPEN_THRESHOLD(s) (QUEUE_LENGTH(s) >= THRESHOLD && (turn[s] == QUIET || turn[s] == ASKING) && \
+  sending[s] == S_IDLE && thrOpened[s] < THR_ASSOCS)
+/* mayGiveTurnUnasked: two-way alternate agreed, association ready, no activity open, gives left */
+#define MAY_GIVE_UNASKED(s) (agreedC[s] != NONE && MODE_TWA && assoc[s] == READY && !ACTIVITY_OPEN(s) && unaskedGives[s] < UNASKED_GIVES)
 
-/* Entry actions of the state entered by a microstep, after all transition actions. */
+/* Entry actions of the association state entered by a microstep, after all transition
+ * actions (notHolding.quiet's entry, forgetTurnPleaseRepeats, is done where quiet is entered). */
 inline run_entry() {
   if
   :: entering == OPENING ->
      /* dropRecoveryRecord (a new association abandons the old one), chooseNewConnectionId,
-      * markCaller, sendOpenRequest */
+      * markCaller, markOpener, sendOpenRequest */
      origC[me] = NONE; origW[me] = 0;
      connId[me]++;
      twin_check(connId[me] < 255);
      connAs[me] = CALLER;
+     opened[me] = 1;
      emit(RTORQ(D_OPEN, connId[me]))
   :: entering == CONNECTING ->
      /* countRecoveryAttempt, markCaller, sendRecoveryRequest */
@@ -547,7 +582,13 @@ inline run_entry() {
 }
 
 inline forget_incoming() {
-  inAct[me] = 0; inKB[me] = 0; inConf[me] = 0; inIntact[me] = 0
+  inAct[me] = 0; inKB[me] = 0; inIntact[me] = 0
+}
+
+/* the turn region enters notHolding.quiet: its entry forgetTurnPleaseRepeats */
+inline enter_quiet() {
+  turn[me] = QUIET;
+  ptRepeats[me] = 0
 }
 
 inline forget_outgoing() {
@@ -594,17 +635,17 @@ inline mta_on_lost() {
      :: RECOVERABLE(me) && HAS_MAIL(me) && attempts[me] < ATTEMPTS ->
         assoc[me] = CONNECTING; entering = CONNECTING /* the sending MTA recovers */
      :: RECOVERABLE(me) -> assoc[me] = AWAITING
-     :: me == A -> assoc[me] = OPENING; entering = OPENING
+     :: opened[me] -> assoc[me] = OPENING; entering = OPENING /* hasOpenedAssociation */
      :: else -> assoc[me] = IDLE
      fi
   :: assoc[me] == CONNECTING -> assoc[me] = ATTEMPT_FAILED
   :: else -> skip
   fi;
-  /* turn */
+  /* turn (giving -> notHolding keeps gaveTurnUnacknowledged) */
   if
-  :: turn[me] == ASKING -> turn[me] = QUIET
+  :: turn[me] == ASKING -> enter_quiet()
   :: turn[me] == ASKED -> turn[me] = UNASKED
-  :: turn[me] == GIVING -> turn[me] = QUIET
+  :: turn[me] == GIVING -> enter_quiet()
   :: else -> skip
   fi;
   /* sending: rewindToLastCheckpoint */
@@ -621,16 +662,28 @@ inline mta_on_lost() {
 
 /* association.established (raised; evArg = fresh + 2 * tokensHere): every region reacts in one microstep. */
 inline mta_on_established() {
+  /* the turn region's guards see the context before startConnectionCounts: flag = its branch.
+   * isGiverTakingTurnBack (turn-fix-giver only): a recovery, and this side's GTC unacknowledged;
+   * isTurnTakenFromTokenSetting = fresh || isTurnRederivedOnRecovery. */
   if
-  :: assoc[me] == ESTABLISHING -> assoc[me] = READY
+  :: GIVER_FIX && evArg % 2 == 0 && gaveUnacked[me] -> flag = 1
+  :: (evArg % 2 == 1 || TURN_FIX) && evArg / 2 == 1 -> flag = 1
+  :: (evArg % 2 == 1 || TURN_FIX) -> flag = 2
+  :: else -> flag = 0 /* unpatched (KB Q166594), after a recovery: each side keeps its pre-loss belief */
+  fi;
+  if
+  :: assoc[me] == ESTABLISHING ->
+     /* startConnectionCounts */
+     unaskedGives[me] = 0;
+     gaveUnacked[me] = 0;
+     assoc[me] = READY
   :: else -> skip
   fi;
-  /* turn: isTurnTakenFromTokenSetting = fresh || isTurnRederivedOnRecovery; entering
-   * holding / notHolding anew resets their substates */
+  /* turn: entering holding / notHolding anew resets their substates (and enters quiet) */
   if
-  :: (evArg % 2 == 1 || TURN_FIX) && evArg / 2 == 1 -> turn[me] = UNASKED
-  :: (evArg % 2 == 1 || TURN_FIX) -> turn[me] = QUIET
-  :: else -> skip /* unpatched (KB Q166594), after a recovery: each side keeps its pre-loss belief */
+  :: flag == 1 -> turn[me] = UNASKED
+  :: flag == 2 -> enter_quiet()
+  :: else -> skip
   fi;
   if
   :: evArg % 2 == 1 -> sending[me] = S_IDLE; forget_outgoing()
@@ -683,12 +736,15 @@ inline mta_on_pdu() {
   :: KIND(pdu) == K_RTOAC ->
      if
      :: assoc[me] == OPENING ->
-        /* adoptFreshAgreement, announceEstablished(fresh) */
+        /* adoptFreshAgreement (a threshold association counts once accepted), announceEstablished(fresh) */
         agreedC[me] = F1(pdu);
         agreedW[me] = F2(pdu);
         origC[me] = agreedC[me];
         origW[me] = agreedW[me];
         attempts[me] = 0;
+        thrOpened[me] = thrOpened[me] + openingThr[me];
+        twin_check(thrOpened[me] < 255);
+        openingThr[me] = 0;
         raise(EV_ESTABLISHED, 1 + 2 * TOKENS_HERE(me));
         assoc[me] = ESTABLISHING
      :: assoc[me] == CONNECTING ->
@@ -721,13 +777,15 @@ inline mta_on_pdu() {
   :: KIND(pdu) == K_GTC ->
      if
      :: turn[me] == QUIET || turn[me] == ASKING ->
-        emit(PDU(K_GTA, 0, 0, 0, 0)); /* acknowledgeTurn */
+        emit(PDU(K_GTA, 0, 0, 0, 0)); /* acknowledgeTurn (turnPleasesRepeated is kept) */
         turn[me] = UNASKED
      :: else -> skip
      fi
   :: KIND(pdu) == K_GTA ->
      if
-     :: turn[me] == GIVING -> turn[me] = QUIET
+     :: turn[me] == GIVING ->
+        gaveUnacked[me] = 0; /* forgetTurnGiven */
+        enter_quiet()
      :: else -> skip
      fi
   /* ---- sending ---- */
@@ -758,11 +816,13 @@ inline mta_on_pdu() {
      find_delivered(F1(pdu));
      if
      :: flag ->
-        /* reportTransferCompleted; incoming is left as it was */
+        /* reportTransferCompleted, forgetIncomingActivity */
         emit(PDU(K_ER, TRANSFER_COMPLETED, 0, 0, 0));
+        forget_incoming();
         receiving[me] = NO_ACTIVITY
      :: else ->
-        inAct[me] = F1(pdu); inKB[me] = 0; inConf[me] = 0; inIntact[me] = 1;
+        /* beginIncomingActivity */
+        inAct[me] = F1(pdu); inKB[me] = 0; inIntact[me] = 1;
         receiving[me] = IN_ACTIVITY
      fi
   :: KIND(pdu) == K_AD -> skip
@@ -770,7 +830,9 @@ inline mta_on_pdu() {
      find_delivered(F1(pdu));
      if
      :: flag ->
+        /* reportTransferCompleted, forgetIncomingActivity */
         emit(PDU(K_ER, TRANSFER_COMPLETED, 0, 0, 0));
+        forget_incoming();
         receiving[me] = NO_ACTIVITY
      :: else ->
         /* resumeIncomingActivity: the resume point is the serial times this side's checkpoint size */
@@ -783,7 +845,6 @@ inline mta_on_pdu() {
         twin_check(kb < 256);
         inAct[me] = F1(pdu);
         inKB[me] = kb;
-        inConf[me] = F2(pdu);
         receiving[me] = IN_ACTIVITY
      fi
   :: KIND(pdu) == K_DT ->
@@ -797,10 +858,6 @@ inline mta_on_pdu() {
   :: KIND(pdu) == K_MIP ->
      if
      :: receiving[me] == IN_ACTIVITY ->
-        if
-        :: inAct[me] != 0 -> inConf[me] = F1(pdu) /* recordMinorSync */
-        :: else -> skip
-        fi;
         emit(PDU(K_MIA, F1(pdu), 0, 0, 0)) /* confirmMinorSync */
      :: else -> skip
      fi
@@ -811,13 +868,7 @@ inline mta_on_pdu() {
         twin_check(dLen[me] < MAXLIST);
         dList[me * MAXLIST + dLen[me]] = inAct[me];
         dLen[me]++;
-        if
-        :: inIntact[me] && inKB[me] == F3(pdu) -> skip
-        :: else ->
-           twin_check(xLen[me] < MAXLIST);
-           xList[me * MAXLIST + xLen[me]] = inAct[me];
-           xLen[me]++
-        fi;
+        damaged[me] = damaged[me] || !(inIntact[me] && inKB[me] == F3(pdu));
         forget_incoming();
         emit(PDU(K_AEA, F1(pdu), 0, 0, 0));
         receiving[me] = NO_ACTIVITY
@@ -840,18 +891,37 @@ inline mta_event_microstep() {
   :: evType == EV_TIMER ->
      if
      :: assoc[me] == AWAITING ->
-        /* the initiator opens (opening's entry drops the recovery record); the responder
-         * drops it (dropRecoveryRecord) and waits */
+        /* hasOpenedAssociation: the MTA that opened the association opens anew (opening's
+         * entry drops the recovery record); the other drops it (dropRecoveryRecord) and waits */
         if
-        :: me == A -> assoc[me] = OPENING; entering = OPENING
+        :: opened[me] -> assoc[me] = OPENING; entering = OPENING
         :: else -> origC[me] = NONE; origW[me] = 0; assoc[me] = IDLE
         fi
      :: else -> skip
      fi
   :: evType == EV_THRESHOLD ->
      if
-     :: IS_OPEN_PHASE(me) && me == A && QUEUE_LENGTH(me) >= THRESHOLD && !HOLDING(me) ->
+     :: IS_OPEN_PHASE(me) && MAY_OPEN_THRESHOLD(me) ->
+        openingThr[me] = 1; /* markThresholdOpening */
         assoc[me] = OPENING; entering = OPENING
+     :: else -> skip
+     fi
+  :: evType == EV_ASK_AGAIN ->
+     if
+     :: turn[me] == ASKING && assoc[me] == READY && ptRepeats[me] < PT_REPEATS ->
+        /* mayAskAgain: sendTurnPlease (priority = repeats so far), countTurnPleaseRepeat */
+        emit(PDU(K_PT, ptRepeats[me], 0, 0, 0));
+        ptRepeats[me]++
+     :: else -> skip
+     fi
+  :: evType == EV_GIVE_UNASKED ->
+     if
+     :: turn[me] == UNASKED && MAY_GIVE_UNASKED(me) ->
+        /* giveTurn, rememberTurnGiven, countUnaskedGive */
+        emit(PDU(K_GTC, 0, 0, 0, 0));
+        gaveUnacked[me] = 1;
+        unaskedGives[me]++;
+        turn[me] = GIVING
      :: else -> skip
      fi
   :: evType == EV_LIMIT ->
@@ -859,13 +929,15 @@ inline mta_event_microstep() {
      :: assoc[me] == ANSWERING ->
         if
         :: request[me] != NOREQ && RQ_KIND(request[me]) == D_OPEN ->
-           /* isAnsweringFreshOpen: agreeFromLocalLimit, recordOriginalAgreement, sendAccept,
-            * announceEstablished(fresh), forgetRequest */
+           /* isAnsweringFreshOpen: agreeFromLocalLimit, recordOriginalAgreement (the other
+            * side opened this association), sendAccept, announceEstablished(fresh), forgetRequest */
            agreedC[me] = NEG_C(request[me], evArg / 16);
            agreedW[me] = NEG_W(request[me], evArg % 16);
            origC[me] = agreedC[me];
            origW[me] = agreedW[me];
            attempts[me] = 0;
+           opened[me] = 0;
+           openingThr[me] = 0;
            emit(RTOAC(agreedC[me], agreedW[me], RQ_KIND(request[me]), F4(request[me])));
            raise(EV_ESTABLISHED, 1 + 2 * TOKENS_HERE(me));
            request[me] = NOREQ;
@@ -920,13 +992,13 @@ inline mta_eventless_microstep() {
   entering = NO_ENTRY;
   eAs = 0; eTu = 0; eSe = 0;
   if
-  :: assoc[me] == IDLE && me == A -> eAs = 1 /* the initiator opens at once */
+  :: assoc[me] == IDLE && me == A && connId[me] == 0 -> eAs = 1 /* isStartingUp: the initiator opens the first association */
   :: assoc[me] == ATTEMPT_FAILED -> eAs = (attempts[me] < ATTEMPTS -> 2 : 3)
   :: else -> skip
   fi;
   if
   :: turn[me] == QUIET && agreedC[me] != NONE && MODE_TWA && assoc[me] == READY && HAS_MAIL(me) -> eTu = 1
-  :: turn[me] == ASKED && !ACTIVITY_OPEN(me) -> eTu = 2
+  :: turn[me] == ASKED && assoc[me] == READY && !ACTIVITY_OPEN(me) -> eTu = 2 /* mayGiveTurnAsked */
   :: else -> skip
   fi;
   if
@@ -950,8 +1022,8 @@ inline mta_eventless_microstep() {
   fi;
   /* turn */
   if
-  :: eTu == 1 -> emit(PDU(K_PT, 0, 0, 0, 0)); turn[me] = ASKING
-  :: eTu == 2 -> emit(PDU(K_GTC, 0, 0, 0, 0)); turn[me] = GIVING
+  :: eTu == 1 -> emit(PDU(K_PT, ptRepeats[me], 0, 0, 0)); turn[me] = ASKING /* sendTurnPlease */
+  :: eTu == 2 -> emit(PDU(K_GTC, 0, 0, 0, 0)); gaveUnacked[me] = 1; turn[me] = GIVING /* giveTurn, rememberTurnGiven */
   :: else -> skip
   fi;
   /* sending */
@@ -1060,7 +1132,7 @@ inline check_properties() {
   /* the invariant itself, also in runs where our verdict is n/a (the test then compares it
    * with the invariant's verdict without the n/a) */
   confirmed_data_is_never_sent_again = !resent[A] && !resent[B];
-  each_message_is_delivered_whole = xLen[A] == 0 && xLen[B] == 0;
+  each_message_is_delivered_whole = !damaged[A] && !damaged[B];
   /* exactly once, in order: what side receives is 1, 2, ... and no more than its peer submitted */
   flag = 1;
   side = 0;
@@ -1102,17 +1174,12 @@ inline print_state() {
   do
   :: side < 2 ->
      printf(" %d %d %d %d %d %d %d %d %d %d %d", assoc[side], turn[side], sending[side], receiving[side], connId[side], connAs[side], agreedC[side], agreedW[side], origC[side], origW[side], request[side]);
-     printf(" %d %d %d %d %d %d %d %d %d %d %d %d", attempts[side], submitted[side], acked[side], outAct[side], outSent[side], outConf[side], inAct[side], inKB[side], inConf[side], inIntact[side], confKB[side], resent[side]);
+     printf(" %d %d %d %d %d %d", opened[side], thrOpened[side], openingThr[side], ptRepeats[side], unaskedGives[side], gaveUnacked[side]);
+     printf(" %d %d %d %d %d %d %d %d %d %d %d %d", attempts[side], submitted[side], acked[side], outAct[side], outSent[side], outConf[side], inAct[side], inKB[side], inIntact[side], confKB[side], resent[side], damaged[side]);
      printf(" d");
      i = 0;
      do
      :: i < dLen[side] -> printf(" %d", dList[side * MAXLIST + i]); i++
-     :: else -> break
-     od;
-     printf(" x");
-     i = 0;
-     do
-     :: i < xLen[side] -> printf(" %d", xList[side * MAXLIST + i]); i++
      :: else -> break
      od;
      printf(" |");
@@ -1149,8 +1216,15 @@ inline print_state() {
 /* timer.recovery, decided by both MTAs: this one awaits recovery, and the other is not
  * open, recovering or answering (a recovery is in progress or can still start) */
 #define CAN_TIME_OUT(s) (assoc[s] == AWAITING && !IS_OPEN_PHASE(PEER_OF(s)) && !IS_RECOVERING(PEER_OF(s)) && assoc[PEER_OF(s)] != ANSWERING)
-/* queue.threshold: offered at the threshold, taken only by the initiator in the open phase without the Turn */
-#define CAN_THRESHOLD(s) (QUEUE_LENGTH(s) >= THRESHOLD && (s) == A && IS_OPEN_PHASE(s) && !HOLDING(s))
+/* queue.threshold, decided by both MTAs: this one's queue is at T, and the other leaves the
+ * open association idle (isQuietPeer: open.ready, sending idle, not giving); taken in the open
+ * phase by mayOpenThresholdAssociation */
+#define QUIET_PEER(s) (assoc[s] == READY && sending[s] == S_IDLE && turn[s] != GIVING)
+#define CAN_THRESHOLD(s) (QUEUE_LENGTH(s) >= THRESHOLD && QUIET_PEER(PEER_OF(s)) && IS_OPEN_PHASE(s) && MAY_OPEN_THRESHOLD(s))
+/* turn.askAgain: offered while asking on an open association, taken while repeats are left */
+#define CAN_ASK_AGAIN(s) (turn[s] == ASKING && assoc[s] == READY && ptRepeats[s] < PT_REPEATS)
+/* turn.giveUnasked: offered in holding.unasked with sending idle, taken by mayGiveTurnUnasked */
+#define CAN_GIVE_UNASKED(s) (turn[s] == UNASKED && sending[s] == S_IDLE && MAY_GIVE_UNASKED(s))
 /* local.limit: offered (and always taken) while answering, one step per limit pair of the bounds */
 #define IS_LIMIT(c, w) ((LIMIT_CKPTS / (1 << (c))) % 2 == 1 && (LIMIT_WINS / (1 << (w))) % 2 == 1)
 #define CAN_ANSWER(s) (assoc[s] == ANSWERING)
@@ -1159,6 +1233,7 @@ inline print_state() {
 
 #define ANY_STEP (CAN_SUBMIT(A) || CAN_SUBMIT(B) || CAN_DELIVER(A) || CAN_DELIVER(B) || CAN_NOTICE(A) || CAN_NOTICE(B) || \
   CAN_TIME_OUT(A) || CAN_TIME_OUT(B) || CAN_THRESHOLD(A) || CAN_THRESHOLD(B) || \
+  CAN_ASK_AGAIN(A) || CAN_ASK_AGAIN(B) || CAN_GIVE_UNASKED(A) || CAN_GIVE_UNASKED(B) || \
   (LIMIT_CKPTS != 0 && LIMIT_WINS != 0 && (CAN_ANSWER(A) || CAN_ANSWER(B))) || CAN_LOSE)
 
 /* isValidEndState: both queues empty */
@@ -1185,6 +1260,17 @@ byte stepArg = 0;
   LIMIT(s, 3, 1) LIMIT(s, 3, 2) LIMIT(s, 3, 3) LIMIT(s, 3, 4) \
   LIMIT(s, 4, 1) LIMIT(s, 4, 2) LIMIT(s, 4, 3) LIMIT(s, 4, 4)
 
+/* One side's steps, in everyEnvironmentStep's order (the order changes no stored state). */
+#define STEPS_AT(s) \
+  CHOOSE(CAN_SUBMIT(s), s, EV_SUBMIT, 0, 0) \
+  CHOOSE(CAN_DELIVER(s), CHANNEL, EV_DELIVER, s, 0) \
+  CHOOSE(CAN_NOTICE(s), CHANNEL, EV_NOTICE, s, 0) \
+  CHOOSE(CAN_TIME_OUT(s), s, EV_TIMER, 0, 0) \
+  CHOOSE(CAN_THRESHOLD(s), s, EV_THRESHOLD, 0, 0) \
+  CHOOSE(CAN_ASK_AGAIN(s), s, EV_ASK_AGAIN, 0, 0) \
+  CHOOSE(CAN_GIVE_UNASKED(s), s, EV_GIVE_UNASKED, 0, 0) \
+  LIMITS(s)
+
 /*
  * The loop. Each environment step is one option `:: d_step { guard -> choose }` of the
  * `if` that opens one atomic sequence, whose rest is the one d_step that performs the
@@ -1198,18 +1284,8 @@ active proctype system() {
   do
   :: atomic {
        if
-       CHOOSE(CAN_SUBMIT(A), A, EV_SUBMIT, 0, 0)
-       CHOOSE(CAN_SUBMIT(B), B, EV_SUBMIT, 0, 0)
-       CHOOSE(CAN_DELIVER(A), CHANNEL, EV_DELIVER, A, 0)
-       CHOOSE(CAN_DELIVER(B), CHANNEL, EV_DELIVER, B, 0)
-       CHOOSE(CAN_NOTICE(A), CHANNEL, EV_NOTICE, A, 0)
-       CHOOSE(CAN_NOTICE(B), CHANNEL, EV_NOTICE, B, 0)
-       CHOOSE(CAN_TIME_OUT(A), A, EV_TIMER, 0, 0)
-       CHOOSE(CAN_TIME_OUT(B), B, EV_TIMER, 0, 0)
-       CHOOSE(CAN_THRESHOLD(A), A, EV_THRESHOLD, 0, 0)
-       CHOOSE(CAN_THRESHOLD(B), B, EV_THRESHOLD, 0, 0)
-       LIMITS(A)
-       LIMITS(B)
+       STEPS_AT(A)
+       STEPS_AT(B)
        CHOOSE(CAN_LOSE, CHANNEL, EV_LOSE, 0, 0)
        fi;
        d_step {

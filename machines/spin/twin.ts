@@ -14,9 +14,9 @@ import type { VariantName } from '../variants';
 export const twinModelPath = fileURLToPath(new URL('./mta-system.pml', import.meta.url));
 
 /**
- * spin's own options for the twin. -o2: spin leaves variables that are written but never read
- * out of the state vector; incoming.lastConfirmedSerial and the ids in damagedDeliveries are
- * such (no guard reads them) but they are part of our state key.
+ * spin's own options for the twin. -o2: otherwise spin leaves variables that are written but
+ * never read out of the state vector, and merges states that differ only in them. Every
+ * variable of the twin is read today, but each is part of our state key, so none may go.
  */
 export const twinSpinFlags: readonly string[] = ['-o2'];
 
@@ -29,19 +29,25 @@ export const twinLimits = {
   /** The acceptor's local limits: one environment step per pair, checkpoint 0..4 × window 1..4. */
   maxLimitCheckpointSize: 4,
   maxLimitWindowSize: 4,
-  /** Activity ids (4-bit fields) and delivered / damagedDeliveries entries per MTA (MAXLIST 8). */
+  /** Activity ids (4-bit fields) and delivered entries per MTA (MAXLIST 8). */
   maxMessages: 7,
+  /** A Turn-Please's priority (the repeats before it) is a 4-bit field. */
+  maxTurnPleaseRepeats: 16,
+  maxThresholdAssociations: 100,
+  maxUnaskedGivesPerConnection: 100,
   maxCapacity: 60,
   maxLosses: 20,
   maxThreshold: 100,
   maxRecoveryAttempts: 100,
 } as const;
 
-const variantFlags: Record<VariantName, { turnFix: boolean; checkpointFix: boolean }> = {
-  unpatched: { turnFix: false, checkpointFix: false },
-  'turn-fix': { turnFix: true, checkpointFix: false },
-  'checkpoint-fix': { turnFix: false, checkpointFix: true },
-  patched: { turnFix: true, checkpointFix: true },
+/** The guards each variant substitutes (machines/variants.ts), as the .pml's cpp flags. */
+const variantFlags: Record<VariantName, { turnFix: boolean; giverFix: boolean; checkpointFix: boolean }> = {
+  unpatched: { turnFix: false, giverFix: false, checkpointFix: false },
+  'turn-fix': { turnFix: true, giverFix: false, checkpointFix: false },
+  'turn-fix-giver': { turnFix: false, giverFix: true, checkpointFix: false },
+  'checkpoint-fix': { turnFix: false, giverFix: false, checkpointFix: true },
+  patched: { turnFix: true, giverFix: false, checkpointFix: true },
 };
 
 function requireInteger(name: string, value: number, min: number, max: number): void {
@@ -77,6 +83,9 @@ export function twinDefines(variant: VariantName, mode: DialogueMode, bounds: Bo
   requireInteger('proposedWindowSize', bounds.proposedWindowSize, 1, l.maxProposedWindowSize);
   requireInteger('messageSize', bounds.messageSize, 1, l.maxMessageSize);
   requireInteger('capacity', bounds.capacity, 1, l.maxCapacity);
+  requireInteger('thresholdAssociations', bounds.thresholdAssociations, 0, l.maxThresholdAssociations);
+  requireInteger('turnPleaseRepeats', bounds.turnPleaseRepeats, 0, l.maxTurnPleaseRepeats);
+  requireInteger('unaskedGivesPerConnection', bounds.unaskedGivesPerConnection, 0, l.maxUnaskedGivesPerConnection);
   const checkpointLimits = limitMask('acceptorCheckpointLimits', bounds.acceptorCheckpointLimits, 0, l.maxLimitCheckpointSize);
   const windowLimits = limitMask('acceptorWindowLimits', bounds.acceptorWindowLimits, 1, l.maxLimitWindowSize);
   // The twin has no single-PDU faults (drop, duplicate, reorder).
@@ -85,6 +94,7 @@ export function twinDefines(variant: VariantName, mode: DialogueMode, bounds: Bo
   }
   const defines: Record<string, number> = {
     TURN_FIX: flags.turnFix ? 1 : 0,
+    GIVER_FIX: flags.giverFix ? 1 : 0,
     CKPT_FIX: flags.checkpointFix ? 1 : 0,
     MODE_TWA: mode === 'twa' ? 1 : 0,
     MSGS_A: bounds.messagesFromA,
@@ -92,6 +102,9 @@ export function twinDefines(variant: VariantName, mode: DialogueMode, bounds: Bo
     LOSSES: bounds.losses,
     THRESHOLD: bounds.threshold,
     ATTEMPTS: bounds.recoveryAttempts,
+    THR_ASSOCS: bounds.thresholdAssociations,
+    PT_REPEATS: bounds.turnPleaseRepeats,
+    UNASKED_GIVES: bounds.unaskedGivesPerConnection,
     PROP_CKPT: bounds.proposedCheckpointSize,
     PROP_WIN: bounds.proposedWindowSize,
     LIMIT_CKPTS: checkpointLimits,
@@ -215,6 +228,12 @@ export function twinStateLine(view: StateView): string {
       c.original === null ? 255 : c.original.checkpointSize,
       c.original === null ? 0 : c.original.windowSize,
       c.request === null ? -1 : twinPduCode(c.request),
+      c.openedAssociation ? 1 : 0,
+      c.thresholdAssociationsOpened,
+      c.openingForThreshold ? 1 : 0,
+      c.turnPleasesRepeated,
+      c.unaskedGives,
+      c.gaveTurnUnacknowledged ? 1 : 0,
       c.recoveryAttemptsUsed,
       c.submitted,
       c.acknowledged,
@@ -223,14 +242,12 @@ export function twinStateLine(view: StateView): string {
       c.outgoing === null ? 0 : c.outgoing.lastConfirmedSerial,
       c.incoming === null ? 0 : c.incoming.activity,
       c.incoming === null ? 0 : c.incoming.kbHeld,
-      c.incoming === null ? 0 : c.incoming.lastConfirmedSerial,
       c.incoming === null ? 0 : c.incoming.intact ? 1 : 0,
       c.confirmedKB,
       c.resentConfirmedData ? 1 : 0,
+      c.deliveredDamaged ? 1 : 0,
       'd',
       ...c.delivered,
-      'x',
-      ...c.damagedDeliveries,
       '|',
     );
   }
