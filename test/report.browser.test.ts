@@ -1,5 +1,6 @@
 // results/report.html in a real browser (Debian's chromium, driven by playwright-core): the
-// stepper walks the unpatched Turn counterexample to its end, both MTAs read "not holding",
+// featured counterexample comes first, the stepper walks it (the unpatched Turn counterexample
+// shaped like KB Q166594: A gives the Turn with mail queued) to its end, both MTAs read "not holding",
 // the chart highlights where A is stuck, and the page makes no network request and logs no
 // error. A copy with a seeded break in the stepper must fail the same check.
 
@@ -30,7 +31,7 @@ afterAll(async () => {
   await browser?.close();
 });
 
-const TURN_TRACE = '#twa-no-deadlock-unpatched';
+const TURN_TRACE = '#twa-no-deadlock-shaped-like-kb-q166594-unpatched';
 
 /** Opens a report, steps the Turn counterexample to its end with the next button, and reports what the page shows. */
 async function walkTheTurnTrace(file: string, screenshot?: string) {
@@ -46,11 +47,18 @@ async function walkTheTurnTrace(file: string, screenshot?: string) {
   await page.goto(pathToFileURL(resolve(file)).href);
   const trace = page.locator(TURN_TRACE);
   const steps = Number(await trace.locator('.slider').getAttribute('max'));
-  for (let i = 0; i < steps; i++) await trace.locator('.next').click();
+  const statesOfA: string[] = [];
+  for (let i = 0; i < steps; i++) {
+    await trace.locator('.next').click();
+    statesOfA.push((await trace.locator('.actor[data-actor="A"] .state').textContent()) ?? '');
+  }
   await trace.locator('.next').click(); // one more: stays at the end
   await page.keyboard.press('ArrowLeft');
   await page.keyboard.press('ArrowRight');
   const shown = {
+    firstTrace: await page.locator('section.trace').first().getAttribute('id'),
+    featuredLink: await page.locator(`a[href="${TURN_TRACE}"]`).count(),
+    statesOfA,
     steps,
     position: await trace.locator('.position').textContent(),
     a: await trace.locator('.actor[data-actor="A"] .state').textContent(),
@@ -69,11 +77,15 @@ async function walkTheTurnTrace(file: string, screenshot?: string) {
 }
 
 describe.skipIf(!runIt)('results/report.html in chromium', () => {
-  test('the stepper reaches the end of the unpatched Turn counterexample: both MTAs not holding, the stuck state highlighted, no network, no error', async () => {
+  test('the featured Turn counterexample comes first; A gives the Turn with mail queued; the stepper reaches its end: both MTAs not holding, the stuck state highlighted, no network, no error', async () => {
     const screenshots = join(tmpdir(), 'report-screenshots');
     mkdirSync(screenshots, { recursive: true });
     const shown = await walkTheTurnTrace('results/report.html', join(screenshots, 'turn-trace-end.png'));
     expect(shown.problems).toEqual([]);
+    expect(`#${shown.firstTrace}`).toBe(TURN_TRACE);
+    expect(shown.featuredLink).toBeGreaterThan(0);
+    // The initiator gives the Turn while a message of its own still waits.
+    expect(shown.statesOfA.some((state) => /gave it/.test(state) && /queue [1-9]/.test(state))).toBe(true);
     expect(shown.position).toBe(`step ${shown.steps} of ${shown.steps}`);
     expect(shown.a).toMatch(/^open · not holding/);
     expect(shown.b).toMatch(/^open · not holding/);
