@@ -46,7 +46,7 @@ export function pathTo(exploration: Exploration, state: number): { states: numbe
   return { states: states.reverse(), steps: steps.reverse() };
 }
 
-function successorsOf(exploration: Exploration, state: number): { target: number; step: number }[] {
+export function successorsOf(exploration: Exploration, state: number): { target: number; step: number }[] {
   const out: { target: number; step: number }[] = [];
   if (state >= exploration.expanded) return out;
   for (let e = exploration.edgeStart[state]!; e < exploration.edgeStart[state + 1]!; e++) {
@@ -467,4 +467,57 @@ export function analyse(exploration: Exploration, properties: readonly Property[
         return { ...base, ...analyseLeadsTo(exploration, property) };
     }
   });
+}
+
+/**
+ * Whether a counterexample read from a file shows that `property` fails, decided afresh on the
+ * exploration (never taken from the file): the sentence saying what its end shows, or null
+ * when it shows nothing. The trace's states and steps must already be a path of the
+ * exploration from the initial state.
+ */
+export function endingShown(exploration: Exploration, property: Property, trace: Trace): string | null {
+  const last = trace.states[trace.states.length - 1]!;
+  const view = (s: number) => exploration.view(s);
+  switch (property.kind) {
+    case 'always':
+      return property.holds(view(last)) ? null : 'the property does not hold in the last state';
+    case 'noDeadlock': {
+      if (isStuck(exploration, last) && !exploration.model.isValidEndState(view(last))) {
+        return 'nothing but a fault or an optional move can happen in the last state, and it is not a valid end state';
+      }
+      if (!exploration.complete) return null;
+      const hopeful = canReach(exploration, (s) => property.goal(view(s)));
+      return hopeful[last] === 0 ? 'no goal state is reachable from the last state' : null;
+    }
+    case 'leadsTo': {
+      const excluded = new Set<StepKind>(property.withoutStepKinds ?? []);
+      const allowed = (step: number) => !excluded.has(exploration.steps[step]!.kind);
+      // The premise holds somewhere, and from there on the goal is never reached.
+      const premise = trace.states.findIndex((s, i) => property.from(view(s), s === 0 && i === 0) && !property.to(view(s)));
+      if (premise < 0) return null;
+      const after = trace.states.slice(premise);
+      if (after.some((s) => property.to(view(s))) || !trace.steps.slice(premise).every(allowed)) return null;
+      if (after.some((s) => property.failure?.(view(s)))) return 'the failure state is reached before the goal';
+      if (trace.loopStart === undefined) {
+        const next = successorsOf(exploration, last).filter(({ step }) => allowed(step));
+        return exploration.complete && last < exploration.expanded && next.every(({ step }) => isUnforced(exploration.steps[step]!.kind))
+          ? 'the goal was not reached and nothing but a fault or an optional move can happen'
+          : null;
+      }
+      // A lasso: the loop closes on itself, after the premise, with forced steps only, and is weakly fair.
+      const loopStart = trace.loopStart;
+      if (loopStart < premise || trace.states[loopStart] !== last || loopStart >= trace.steps.length) return null;
+      const loopSteps = trace.steps.slice(loopStart);
+      if (loopSteps.some((step) => isUnforced(exploration.steps[step]!.kind))) return null;
+      // Weakly fair: every forced step enabled in every state of the loop is taken by the loop itself.
+      const taken = new Set(loopSteps.map((step) => exploration.steps[step]!.fairnessKey));
+      const enabledThroughout = trace.states.slice(loopStart).map(
+        (s) => new Set(successorsOf(exploration, s).filter(({ step }) => allowed(step) && !isUnforced(exploration.steps[step]!.kind)).map(({ step }) => exploration.steps[step]!.fairnessKey)),
+      );
+      const starved = [...enabledThroughout[0]!].filter((key) => enabledThroughout.every((keys) => keys.has(key)) && !taken.has(key));
+      return starved.length === 0 ? 'a fair cycle that never reaches the goal' : null;
+    }
+    case 'sometimes':
+      return null;
+  }
 }

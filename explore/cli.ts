@@ -1,45 +1,37 @@
-// The command line of the checker.
+// The command line of the checker: it parses arguments, runs a command, and maps what came out
+// to an exit code. The run pipeline is pipeline.ts; writing the results is publish.ts.
 //
-//   verify --suite <module> [--max-states N] [--update-expected]
+//   verify --suite <module> [--max-states N] [--update-expected | --out DIR]
 //       Explores every run of the suite at its default bounds, writes results/ and the README's
-//       results section, and compares every outcome with the expected-outcome manifest.
+//       results section, and compares every outcome with the expected-outcome manifest. A run
+//       cut short by a limit or a signal writes nothing.
 //   check --suite <module> [--<option> <value> ...] [--max-states N] [--json]
 //       One exploration with the given bounds; writes nothing.
+//   mutants, sweep [--out DIR]; replay <results json> <property> [--run ID]
 //   bench --suite <module> [--large] [--json]
 //       The suite's ladder of growing bounds: the fast engine, SPIN on the Promela twin, and
 //       xstate/graph, with figures and ratios (see bench.ts). Writes nothing.
 //
-// Exit codes (as model checkers use them): 0 all hold / all match, 1 a violation / a mismatch,
-// 2 bad input, 3 inconclusive (a limit stopped the search: nothing is called verified),
-// 4 a model error (an exception in a guard or action) or a checker bug (a trace that does not replay).
+// Exit codes: 0 all hold / all match, 1 a violation / a mismatch (also one found inside a cut
+// run), 2 bad input, 3 inconclusive (a limit stopped the search: nothing is called verified),
+// 4 the tool or the machine failed (results cannot be written, a model error, a checker bug,
+// any other internal error), 130 SIGINT, 143 SIGTERM.
 
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { analyse } from './analysis';
 import { benchMarkdown, runBench, type BenchReport } from './bench';
-import { CoverageRecorder, untakenTransitions } from './coverage';
-import { toDot, toMermaid, toSvg } from './diagram';
-import { reportHtml } from './html-report';
-import { exploreInSlices, ModelError } from './explore';
-import { compareWithManifest, observedRun, type ExpectedManifest, type RunOutcome } from './outcome';
-import { replayTrace, ReplayError } from './replay';
+import { ModelError } from './explore';
+import { compareWithManifest, definiteDifferences, type ExpectedManifest, type RunOutcome } from './outcome';
+import { interruption, runOne, statisticsLine, type Limits } from './pipeline';
+import { checkWritable, OutputError, publish, PublishInterrupted, verifyFiles, verifyFolders } from './publish';
+import { ReplayError } from './replay';
 import { replayFile, ReplayInputError } from './replay-file';
+import { groupJson, groupMarkdown, mutantsMarkdown, type MutantCatch } from './report';
+import type { OptionSpec, OptionValue, OptionValues, Suite } from './suite';
 import { runSweep } from './sweep';
-import { groupJson, groupMarkdown, mutantsMarkdown, sequenceDiagram, summaryMarkdown, summaryTables, type MutantCatch } from './report';
-import type { OptionSpec, OptionValue, OptionValues, RunSpec, Suite } from './suite';
 
-export const exitCodes = { ok: 0, violation: 1, badInput: 2, inconclusive: 3, internalError: 4, interrupted: 130 } as const;
-
-/** Set by SIGINT: the running search stops at its next slice and reports what it has. */
-const interruption = { requested: false };
-
-/** What may stop a search early. */
-export interface Limits {
-  readonly maxStates?: number;
-  /** Approximate: the process's resident memory, checked between slices of the search. */
-  readonly maxMemoryMB?: number;
-}
+export const exitCodes = { ok: 0, violation: 1, badInput: 2, inconclusive: 3, internalError: 4, interrupted: 130, terminated: 143 } as const;
 
 function limitsOf(args: ParsedArgs): Limits {
   const value = (name: string, min: number, max: number) =>
@@ -51,9 +43,6 @@ function limitsOf(args: ParsedArgs): Limits {
 
 export class UsageError extends Error {}
 
-const README_BEGIN = '<!-- results:begin -->';
-const README_END = '<!-- results:end -->';
-
 interface ParsedArgs {
   readonly command: Command;
   readonly values: Map<string, string>;
@@ -63,12 +52,12 @@ interface ParsedArgs {
 }
 
 const commandOptions = {
-  verify: { values: ['suite', 'max-states', 'max-memory', 'out'], flags: ['update-expected', 'help'] },
-  check: { values: ['suite', 'max-states', 'max-memory'], flags: ['json', 'help'] },
-  mutants: { values: ['suite', 'out'], flags: ['help'] },
-  replay: { values: ['suite', 'run'], flags: ['help'] },
-  sweep: { values: ['suite', 'out'], flags: ['help'] },
-  bench: { values: ['suite'], flags: ['json', 'large', 'help'] },
+  verify: { values: ['suite', 'max-states', 'max-memory', 'out'], flags: ['update-expected', 'help', 'debug'] },
+  check: { values: ['suite', 'max-states', 'max-memory'], flags: ['json', 'help', 'debug'] },
+  mutants: { values: ['suite', 'out'], flags: ['help', 'debug'] },
+  replay: { values: ['suite', 'run'], flags: ['help', 'debug'] },
+  sweep: { values: ['suite', 'out'], flags: ['help', 'debug'] },
+  bench: { values: ['suite'], flags: ['json', 'large', 'help', 'debug'] },
 } as const;
 
 type Command = keyof typeof commandOptions;
@@ -166,7 +155,12 @@ export function optionValues(suite: Suite, given: ReadonlyMap<string, string>): 
 export async function loadSuite(path: string): Promise<Suite> {
   const file = resolve(path);
   if (!existsSync(file)) throw new UsageError(`suite module ${path} not found`);
-  const module = (await import(pathToFileURL(file).href)) as { suite?: Suite };
+  let module: { suite?: Suite };
+  try {
+    module = (await import(pathToFileURL(file).href)) as { suite?: Suite };
+  } catch (error) {
+    throw new UsageError(`suite module ${path} does not load: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  }
   if (module.suite === undefined) throw new UsageError(`suite module ${path} exports no \`suite\``);
   return module.suite;
 }
@@ -182,166 +176,84 @@ function readManifest(path: string, mayBeMissing: boolean): ExpectedManifest | n
   } catch (error) {
     throw new UsageError(`expected-outcome manifest ${path} is not valid JSON (${(error as Error).message}); fix it or recreate it with --update-expected`);
   }
-  if (typeof parsed !== 'object' || parsed === null || typeof (parsed as { runs?: unknown }).runs !== 'object') {
+  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (!isObject(parsed) || !isObject(parsed.runs)) {
     throw new UsageError(`expected-outcome manifest ${path} has no "runs" object; recreate it with --update-expected`);
   }
-  return parsed as ExpectedManifest;
-}
-
-/** Writes all files at once: each to a temporary name first, then renamed, so none is half-written. */
-function writeAll(files: ReadonlyMap<string, string>): void {
-  const temporary = [...files].map(([path, text]) => {
-    const tmp = `${path}.tmp-${process.pid}`;
-    writeFileSync(tmp, text);
-    return [tmp, path] as const;
-  });
-  for (const [tmp, path] of temporary) renameSync(tmp, path);
-}
-
-function progressPrinter(id: string) {
-  return (progress: { states: number; frontier: number; seconds: number }) => {
-    if (progress.seconds < 2) return;
-    const rate = Math.round(progress.states / progress.seconds);
-    process.stderr.write(`  ${id}: ${progress.states} states (${rate}/s), frontier ${progress.frontier}\n`);
-  };
-}
-
-/** Explores one run, decides its properties, replays every trace through real actors, and (unless told not to) measures coverage. */
-export async function runOne(spec: RunSpec, limits: Limits = {}, options: { coverage?: boolean } = {}): Promise<RunOutcome> {
-  const started = performance.now();
-  const recorder = options.coverage === false ? null : new CoverageRecorder(spec.model);
-  const exploration = await exploreInSlices(spec.model, {
-    ...(limits.maxStates === undefined ? {} : { maxStates: limits.maxStates }),
-    shouldStop: () => {
-      if (interruption.requested) return 'interrupted';
-      if (limits.maxMemoryMB !== undefined && process.memoryUsage.rss() > limits.maxMemoryMB * 1024 * 1024) return 'memory limit';
-      return null;
-    },
-    onProgress: progressPrinter(spec.id),
-    ...(recorder ? { observe: recorder.observe } : {}),
-  });
-  const results = analyse(exploration, spec.properties);
-  for (const result of results) {
-    if (result.counterexample) replayTrace(exploration, result.counterexample, `${spec.id}: "${result.name}" counterexample`);
-    if (result.witness) replayTrace(exploration, result.witness, `${spec.id}: "${result.name}" witness`);
-    if (result.illustration) replayTrace(exploration, result.illustration.trace, `${spec.id}: "${result.name}" counterexample ${result.illustration.name}`);
+  for (const [id, run] of Object.entries(parsed.runs)) {
+    if (!isObject(run) || !isObject(run.verdicts) || !isObject(run.counterexampleLengths) || typeof run.states !== 'number') {
+      throw new UsageError(`expected-outcome manifest ${path}: run "${id}" is malformed (it needs states, verdicts and counterexampleLengths); recreate it with --update-expected`);
+    }
   }
-  const untaken = recorder ? untakenTransitions(spec.model, recorder.taken(), spec.untakenReasons) : [];
-  return { spec, exploration, results, untaken, seconds: (performance.now() - started) / 1000 };
-}
-
-function statisticsLine(outcome: RunOutcome): string {
-  const { exploration, seconds } = outcome;
-  const rate = Math.round(exploration.stateCount / Math.max(seconds, 1e-6));
-  const counts = new Map<string, number>();
-  for (const r of outcome.results) counts.set(r.verdict, (counts.get(r.verdict) ?? 0) + 1);
-  const verdicts = [...counts].map(([verdict, count]) => `${count} ${verdict}`).join(', ');
-  return `${outcome.spec.id.padEnd(28)} ${String(exploration.stateCount).padStart(8)} states ${String(exploration.transitionCount).padStart(9)} transitions  depth ${String(exploration.maxDepth).padStart(3)}  ${seconds.toFixed(1).padStart(5)} s  ${String(rate).padStart(7)} states/s  ${verdicts}`;
-}
-
-function readmeSection(suite: Suite, outcomes: readonly RunOutcome[]): string {
-  const featured = outcomes.find((o) => o.spec.id === suite.featured.run);
-  const result = featured?.results.find((r) => r.name === suite.featured.property);
-  const lines = [README_BEGIN, '', summaryTables(outcomes, `${suite.resultsDir}/`)];
-  if (featured && result?.counterexample) {
-    // The counterexample shaped like the field report when there is one, else the shortest.
-    const shaped = result.illustration;
-    const trace = shaped?.trace ?? result.counterexample;
-    const which = shaped
-      ? `the shortest ${shaped.name}, ${trace.steps.length} steps (the shortest of all has ${result.counterexample.steps.length})`
-      : `${trace.steps.length} steps`;
-    lines.push(
-      `The counterexample for “${result.name}” in ${featured.spec.id}, ${which}; [step tables](${suite.resultsDir}/${featured.spec.group}.md):`,
-      '',
-      '```mermaid',
-      sequenceDiagram(featured.exploration, trace),
-      '```',
-      '',
-    );
-  }
-  lines.push(README_END);
-  return lines.join('\n');
+  return parsed as unknown as ExpectedManifest;
 }
 
 async function verify(suite: Suite, args: ParsedArgs): Promise<number> {
   const limits = limitsOf(args);
   const update = args.flags.has('update-expected');
   // --out DIR writes the results there instead, and leaves the README and the manifest alone.
-  const out = args.values.get('out');
-  if (out !== undefined && !existsSync(out)) throw new UsageError(`--out ${out}: no such directory; create it first`);
+  const out = outFolderOf(args);
   if (out !== undefined && update) throw new UsageError('--out and --update-expected do not go together: the manifest records the committed results');
   const resultsDir = out ?? suite.resultsDir;
   const manifest = readManifest(suite.expectedPath, update);
-  const bounds = suite.bounds(optionValues(suite, new Map()));
+  const writes = { readme: out === undefined, manifest: update };
+  checkWritable(verifyFolders(suite, resultsDir, writes));
 
   const outcomes: RunOutcome[] = [];
   for (const spec of suite.verifyRuns()) {
     const outcome = await runOne(spec, limits);
+    if (outcome.interrupted) return interrupted('nothing written');
     console.log(statisticsLine(outcome));
-    if (outcome.exploration.stoppedBecause === 'interrupted') {
-      console.log('\ninterrupted: inconclusive, nothing written');
-      return exitCodes.interrupted;
-    }
     outcomes.push(outcome);
   }
 
-  const files = new Map<string, string>();
-  files.set(join(resultsDir, 'summary.md'), summaryMarkdown(suite, bounds, outcomes));
-  for (const group of [...new Set(outcomes.map((o) => o.spec.group))]) {
-    const inGroup = outcomes.filter((o) => o.spec.group === group);
-    files.set(join(resultsDir, `${group}.md`), groupMarkdown(suite, group, bounds, inGroup));
-    files.set(join(resultsDir, `${group}.json`), `${JSON.stringify(groupJson(group, inGroup), null, 2)}\n`);
-  }
-  // The charts, drawn from their definitions: SVG (offline Graphviz), DOT and Mermaid.
-  const chartsDir = join(resultsDir, 'machines');
-  if (!existsSync(chartsDir)) mkdirSync(chartsDir);
-  const charts: { name: string; svg: string }[] = [];
-  for (const { name, machine } of suite.charts) {
-    const svg = await toSvg(machine);
-    charts.push({ name, svg });
-    files.set(join(chartsDir, `${name}.svg`), svg);
-    files.set(join(chartsDir, `${name}.dot`), toDot(machine));
-    files.set(join(chartsDir, `${name}.mmd`), toMermaid(machine));
-  }
-  files.set(join(resultsDir, 'report.html'), reportHtml(suite, outcomes, charts, (run) => suite.counterpartOf(run)));
-  if (out === undefined && existsSync(suite.readmePath)) {
-    const readme = readFileSync(suite.readmePath, 'utf8');
-    const begin = readme.indexOf(README_BEGIN);
-    const end = readme.indexOf(README_END);
-    if (begin >= 0 && end > begin) {
-      files.set(suite.readmePath, readme.slice(0, begin) + readmeSection(suite, outcomes) + readme.slice(end + README_END.length));
-    } else {
-      console.error(`note: ${suite.readmePath} has no ${README_BEGIN} … ${README_END} section; its results were not updated`);
+  const incomplete = outcomes.filter((o) => !o.exploration.complete);
+  if (incomplete.length > 0) {
+    // Nothing of a cut run is written: results/ shows only complete searches.
+    const why = incomplete.map((o) => `${o.spec.id} (${o.exploration.stoppedBecause})`).join(', ');
+    const differences = manifest === null ? [] : definiteDifferences(manifest, outcomes);
+    if (differences.length > 0) {
+      console.log(`\n${differences.length} outcome(s) differ from ${suite.expectedPath} even within the limit:`);
+      for (const line of differences) console.log(`  - ${line}`);
+      console.log(`a limit stopped ${why}; nothing written`);
+      return exitCodes.violation;
     }
+    console.log(`\ninconclusive: a limit stopped ${why}; nothing there is verified, nothing written${update ? ` (the manifest is updated only from complete runs)` : ''}`);
+    return exitCodes.inconclusive;
   }
-  if (update) {
-    const runs = Object.fromEntries(outcomes.map((o) => [o.spec.id, observedRun(o)]));
-    const comment = 'Expected outcomes at the default bounds. Change only with a reason, by `npm run verify -- --update-expected`, and review the diff.';
-    files.set(suite.expectedPath, `${JSON.stringify({ comment, runs }, null, 2)}\n`);
-  }
-  writeAll(files);
-  console.log(`wrote ${[...files.keys()].join(', ')}`);
 
-  const incomplete = outcomes.filter((o) => !o.exploration.complete).map((o) => o.spec.id);
+  const bounds = suite.bounds(optionValues(suite, new Map()));
+  const files = await verifyFiles(suite, outcomes, bounds, resultsDir, writes);
+  await publish(files);
+  console.log(`wrote ${[...files.keys()].join(', ')}`);
   if (update) {
     console.log(`updated ${suite.expectedPath}`);
-    return incomplete.length > 0 ? exitCodes.inconclusive : exitCodes.ok;
+    return exitCodes.ok;
   }
-  const differences = compareWithManifest(manifest!, outcomes).filter(
-    (line) => !incomplete.some((id) => line.startsWith(`${id}:`)),
-  );
+  const differences = compareWithManifest(manifest!, outcomes);
   if (differences.length > 0) {
     console.log(`\n${differences.length} outcome(s) differ from ${suite.expectedPath}:`);
     for (const line of differences) console.log(`  - ${line}`);
     return exitCodes.violation;
   }
-  if (incomplete.length > 0) {
-    const why = outcomes.filter((o) => !o.exploration.complete).map((o) => `${o.spec.id} (${o.exploration.stoppedBecause})`);
-    console.log(`\ninconclusive: a limit stopped ${why.join(', ')}; nothing there is verified`);
-    return exitCodes.inconclusive;
-  }
   console.log(`\nevery outcome matches ${suite.expectedPath}`);
   return exitCodes.ok;
+}
+
+/** The exit code for a signal, after one line saying what was (not) done. */
+function interrupted(what: string): number {
+  const signal = interruption.signal ?? 'SIGINT';
+  console.error(`${signal}: interrupted; inconclusive, ${what}`);
+  return signal === 'SIGTERM' ? exitCodes.terminated : exitCodes.interrupted;
+}
+
+/** --out DIR: an existing folder (a missing one or a file is bad input). */
+function outFolderOf(args: ParsedArgs): string | undefined {
+  const out = args.values.get('out');
+  if (out === undefined) return undefined;
+  if (!existsSync(out)) throw new UsageError(`--out ${out}: no such folder; create it first`);
+  if (!statSync(out).isDirectory()) throw new UsageError(`--out ${out} is a file; give a folder`);
+  return out;
 }
 
 async function check(suite: Suite, args: ParsedArgs): Promise<number> {
@@ -357,7 +269,7 @@ async function check(suite: Suite, args: ParsedArgs): Promise<number> {
   }
   console.error(statisticsLine(outcome));
   if (outcome.exploration.stoppedBecause !== null) console.error(`inconclusive: the search stopped early (${outcome.exploration.stoppedBecause}); nothing is verified`);
-  if (outcome.exploration.stoppedBecause === 'interrupted') return exitCodes.interrupted;
+  if (outcome.interrupted) return interrupted('nothing is verified');
   const verdicts = outcome.results.map((r) => r.verdict);
   if (verdicts.includes('FAIL') || verdicts.includes('vacuous')) return exitCodes.violation;
   if (verdicts.includes('inconclusive') || !outcome.exploration.complete) return exitCodes.inconclusive;
@@ -365,8 +277,8 @@ async function check(suite: Suite, args: ParsedArgs): Promise<number> {
 }
 
 async function mutants(suite: Suite, args: ParsedArgs): Promise<number> {
-  const out = args.values.get('out');
-  if (out !== undefined && !existsSync(out)) throw new UsageError(`--out ${out}: no such directory; create it first`);
+  const target = join(outFolderOf(args) ?? suite.resultsDir, 'mutants.md');
+  checkWritable([dirname(target)]);
   const caught: MutantCatch[] = [];
   const survivors: string[] = [];
   /** The base variant's outcome per run id: several faults share a base at the same bounds. */
@@ -378,7 +290,7 @@ async function mutants(suite: Suite, args: ParsedArgs): Promise<number> {
       if (!baseOutcomes.has(baseKey)) baseOutcomes.set(baseKey, runOne(base, {}, { coverage: false }));
       const baseOutcome = await baseOutcomes.get(baseKey)!;
       const outcome = await runOne(fault, {}, { coverage: false });
-      if (outcome.exploration.stoppedBecause === 'interrupted' || baseOutcome.exploration.stoppedBecause === 'interrupted') return exitCodes.interrupted;
+      if (outcome.interrupted || baseOutcome.interrupted) return interrupted('nothing written');
       const baseVerdict = (name: string) => baseOutcome.results.find((r) => r.name === name)?.verdict;
       // A property the fault makes fail says most about it; any other difference also counts.
       const differing = outcome.results.filter((r) => r.verdict !== baseVerdict(r.name));
@@ -402,7 +314,7 @@ async function mutants(suite: Suite, args: ParsedArgs): Promise<number> {
     const verdict = found ? `caught by "${found.property}" (${found.baseVerdict} → ${found.verdict}, ${found.run.section}, ${found.length ?? '-'} steps)` : 'NOT CAUGHT';
     console.log(`${mutant.name.padEnd(44)} on ${mutant.base.padEnd(14)} ${verdict}`);
   }
-  writeAll(new Map([[join(out ?? suite.resultsDir, 'mutants.md'), mutantsMarkdown(suite, caught, survivors)]]));
+  await publish(new Map([[target, mutantsMarkdown(suite, caught, survivors)]]));
   if (survivors.length > 0) {
     console.log(`\n${survivors.length} fault(s) change no verdict: ${survivors.join(', ')}. A property is missing.`);
     return exitCodes.violation;
@@ -411,13 +323,14 @@ async function mutants(suite: Suite, args: ParsedArgs): Promise<number> {
   return exitCodes.ok;
 }
 
-function sweep(suite: Suite, args: ParsedArgs): number {
-  const out = args.values.get('out');
-  if (out !== undefined && !existsSync(out)) throw new UsageError(`--out ${out}: no such directory; create it first`);
+async function sweep(suite: Suite, args: ParsedArgs): Promise<number> {
+  const target = join(outFolderOf(args) ?? suite.resultsDir, 'sweep.md');
+  checkWritable([dirname(target)]);
   const started = performance.now();
-  const result = runSweep(suite.sweepPlan(), (line) => console.error(`  ${line}`));
-  writeAll(new Map([[join(out ?? suite.resultsDir, 'sweep.md'), result.markdown]]));
-  console.log(`wrote ${join(out ?? suite.resultsDir, 'sweep.md')} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  const result = await runSweep(suite.sweepPlan(), (line) => console.error(`  ${line}`), () => interruption.signal !== null);
+  if (result === 'interrupted') return interrupted('nothing written');
+  await publish(new Map([[target, result.markdown]]));
+  console.log(`wrote ${target} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   return result.clean ? exitCodes.ok : exitCodes.violation;
 }
 
@@ -435,13 +348,15 @@ function bench(suite: Suite, suitePath: string, args: ParsedArgs): number {
   return exitCodes.ok;
 }
 
-function replay(suite: Suite, args: ParsedArgs): number {
+async function replay(suite: Suite, args: ParsedArgs): Promise<number> {
   if (args.positional.length !== 2) {
     throw new UsageError(`give a results file and a property name, e.g. results/unpatched.json "no deadlock" (got ${args.positional.length} arguments)`);
   }
   const [path, property] = args.positional as [string, string];
   try {
-    for (const line of replayFile(suite, path, property, args.values.get('run'))) console.log(line);
+    const lines = await replayFile(suite, path, property, args.values.get('run'), () => interruption.signal !== null);
+    if (lines === 'interrupted') return interrupted('nothing replayed');
+    for (const line of lines) console.log(line);
   } catch (error) {
     if (error instanceof ReplayInputError) throw new UsageError(error.message);
     throw error;
@@ -459,9 +374,10 @@ function usage(): string {
     '  npm run sweep [-- --out DIR]',
     '  npm run bench [-- --large] [--json]',
     '',
-    'exit codes: 0 all hold (verify: all match the manifest), 1 a violation (verify: a mismatch),',
-    '            2 bad input, 3 inconclusive (a limit stopped the search), 4 a model error or checker bug,',
-    '            130 interrupted (SIGINT): inconclusive, with the statistics so far',
+    'exit codes: 0 all hold (verify: all match the manifest), 1 a violation (verify: a mismatch, also',
+    '            a FAIL found inside a cut run), 2 bad input, 3 inconclusive (a limit stopped the search;',
+    '            nothing written), 4 the tool or the machine failed (results cannot be written, a model',
+    '            error, a checker bug; --debug for the stack), 130 SIGINT, 143 SIGTERM (nothing written)',
     '',
     'limits: --max-states N, --max-memory MB (approximate: resident memory, checked between slices)',
   ].join('\n');
@@ -482,44 +398,55 @@ function suiteUsage(suite: Suite): string {
   return lines.join('\n');
 }
 
+const commands: Record<Command, (suite: Suite, args: ParsedArgs, suitePath: string) => Promise<number> | number> = {
+  verify: (suite, args) => verify(suite, args),
+  check: (suite, args) => check(suite, args),
+  mutants: (suite, args) => mutants(suite, args),
+  replay: (suite, args) => replay(suite, args),
+  sweep: (suite, args) => sweep(suite, args),
+  bench: (suite, args, suitePath) => bench(suite, suitePath, args),
+};
+
+function onSignal(signal: 'SIGINT' | 'SIGTERM') {
+  return () => {
+    interruption.signal ??= signal;
+  };
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...tokens] = argv;
+  const debug = tokens.includes('--debug');
   try {
     if (command === undefined || command === 'help' || command === '--help') {
       console.log(usage());
       return exitCodes.ok;
     }
-    if (!(command in commandOptions)) {
+    if (!Object.hasOwn(commandOptions, command)) {
       throw new UsageError(`unknown command "${command}"; use ${Object.keys(commandOptions).join(', ')} (or --help)`);
     }
-    const suite = await loadSuite(suitePathOf(tokens));
+    const suitePath = suitePathOf(tokens);
+    const suite = await loadSuite(suitePath);
     const args = parseArgs(command as Command, tokens, suite);
-    process.once('SIGINT', () => {
-      interruption.requested = true;
-    });
+    process.on('SIGINT', onSignal('SIGINT'));
+    process.on('SIGTERM', onSignal('SIGTERM'));
     if (args.flags.has('help')) {
       console.log(usage() + suiteUsage(suite));
       return exitCodes.ok;
     }
-    if (command === 'mutants') return await mutants(suite, args);
-    if (command === 'replay') return replay(suite, args);
-    if (command === 'sweep') return sweep(suite, args);
-    if (command === 'bench') return bench(suite, suitePathOf(tokens), args);
-    return command === 'verify' ? await verify(suite, args) : await check(suite, args);
+    return await commands[command as Command](suite, args, suitePath);
   } catch (error) {
+    const name = command ?? 'explore';
     if (error instanceof UsageError) {
-      console.error(`${command ?? 'explore'}: ${error.message}`);
+      console.error(`${name}: ${error.message}`);
       return exitCodes.badInput;
     }
-    if (error instanceof ReplayError) {
-      console.error(`checker bug: ${error.message}`);
-      return exitCodes.internalError;
-    }
-    if (error instanceof ModelError) {
-      console.error(`model error: ${error.message}`);
-      return exitCodes.internalError;
-    }
-    throw error;
+    if (error instanceof PublishInterrupted) return interrupted(error.message);
+    if (debug) console.error(error);
+    if (error instanceof OutputError) console.error(`${name}: ${error.message}`);
+    else if (error instanceof ReplayError) console.error(`${name}: checker bug: ${error.message}`);
+    else if (error instanceof ModelError) console.error(`${name}: model error: ${error.message}`);
+    else console.error(`${name}: internal error: ${error instanceof Error ? error.message.split('\n')[0] : String(error)} (run again with --debug for the stack)`);
+    return exitCodes.internalError;
   }
 }
 

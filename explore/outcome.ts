@@ -12,6 +12,8 @@ export interface RunOutcome {
   readonly untaken: readonly { chart: string; id: string; reason: string | null }[];
   /** Wall-clock seconds: for the terminal only, never written to results/. */
   readonly seconds: number;
+  /** A signal stopped the run (in any phase): its results are partial. */
+  readonly interrupted: boolean;
 }
 
 /** What the manifest records for a run. Lengths are numbers of steps. */
@@ -77,5 +79,23 @@ export function compareWithManifest(manifest: ExpectedManifest, outcomes: readon
     }
   }
   for (const id of Object.keys(manifest.runs)) if (!seen.has(id)) differences.push(`${id}: in the manifest but not run`);
+  return differences;
+}
+
+/**
+ * The differences a run cut short by a limit still proves: a property found failing (its
+ * counterexample is real, whatever lies beyond the limit) where the manifest expects it not
+ * to. Complete runs give every difference.
+ */
+export function definiteDifferences(manifest: ExpectedManifest, outcomes: readonly RunOutcome[]): string[] {
+  const cut = new Set(outcomes.filter((o) => !o.exploration.complete).map((o) => o.spec.id));
+  const differences = compareWithManifest(manifest, outcomes.filter((o) => o.exploration.complete)).filter((line) => ![...cut].some((id) => line.startsWith(`${id}: `)));
+  for (const outcome of outcomes.filter((o) => !o.exploration.complete)) {
+    const expected = manifest.runs[outcome.spec.id];
+    for (const result of outcome.results) {
+      const want = expected?.verdicts[result.name];
+      if (result.verdict === 'FAIL' && want !== 'FAIL') differences.push(`${outcome.spec.id}: "${result.name}" expected ${want ?? '(absent)'}, got FAIL within the limit`);
+    }
+  }
   return differences;
 }

@@ -1,10 +1,14 @@
 // `replay <results json> <property>`: replays a counterexample from a results file through real
-// actors, step by step, printing every machine's state. The file may come from an older run;
-// anything that does not fit the current model is refused with one line (exit 2), never
-// half-replayed into a misleading story.
+// actors, step by step, printing every machine's state, and decides afresh what its end shows.
+// The file may come from an older run, or be edited by hand; anything that does not fit the
+// current model, and any trace that does not show the failure it claims, is refused with one
+// line (exit 2), never half-replayed into a misleading story.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { endingShown, successorsOf, type Trace } from './analysis';
+import { exploreInSlices } from './explore';
 import type { StateView } from './model';
+import { replayTrace } from './replay';
 import { resultsSchema } from './report';
 import type { Suite } from './suite';
 
@@ -37,6 +41,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function readResults(path: string): ResultsJson {
   if (!existsSync(path)) throw new ReplayInputError(`${path} not found; give a results file such as results/unpatched.json`);
+  // A FIFO or a device would block the read, a folder cannot be read.
+  if (!statSync(path).isFile()) throw new ReplayInputError(`${path} is not a regular file; give a results file such as results/unpatched.json`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
@@ -53,13 +59,21 @@ function readResults(path: string): ResultsJson {
   const wellFormed =
     typeof parsed.group === 'string' &&
     Array.isArray(parsed.runs) &&
-    parsed.runs.every((run) => isRecord(run) && typeof run.id === 'string' && typeof run.section === 'string' && Array.isArray(run.properties) && isRecord(run.bounds));
+    parsed.runs.every(
+      (run) =>
+        isRecord(run) &&
+        typeof run.id === 'string' &&
+        typeof run.section === 'string' &&
+        isRecord(run.bounds) &&
+        Array.isArray(run.properties) &&
+        run.properties.every((p) => isRecord(p) && typeof p.name === 'string' && typeof p.verdict === 'string'),
+    );
   if (!wellFormed) throw new ReplayInputError(`${path} says it is a results file but its group, bounds or runs are malformed; write it again with npm run verify`);
   return parsed as unknown as ResultsJson;
 }
 
 /** The run and trace to replay: the one run of the file where the property has a counterexample, or the one --run names. */
-function chooseTrace(results: ResultsJson, path: string, property: string, runId: string | undefined): { run: RunJson; trace: TraceJson } {
+function chooseTrace(results: ResultsJson, path: string, property: string, runId: string | undefined): { run: RunJson; verdict: string; trace: TraceJson } {
   const runs = runId === undefined ? results.runs : results.runs.filter((run) => run.id === runId);
   if (runId !== undefined && runs.length === 0) {
     throw new ReplayInputError(`${path} has no run "${runId}"; its runs are ${results.runs.map((r) => `"${r.id}"`).join(', ')}`);
@@ -72,44 +86,72 @@ function chooseTrace(results: ResultsJson, path: string, property: string, runId
     throw new ReplayInputError(`"${property}" fails in several runs of ${path} (${failing.map((r) => `"${r.id}"`).join(', ')}); choose one with --run`);
   }
   const run = failing[0]!;
-  const trace = run.properties.find((p) => p.name === property)!.counterexample!;
+  const entry = run.properties.find((p) => p.name === property)!;
+  const trace = entry.counterexample!;
   if (!Array.isArray(trace.steps) || !trace.steps.every((step) => isRecord(step) && typeof step.label === 'string' && 'event' in step)) {
     throw new ReplayInputError(`the counterexample of "${property}" in ${path} is malformed; write the file again with npm run verify`);
   }
-  return { run, trace };
+  return { run, verdict: entry.verdict, trace };
 }
 
-/** Replays and prints; returns the lines printed. Throws ReplayInputError for anything that does not fit. */
-export function replayFile(suite: Suite, path: string, property: string, runId: string | undefined): string[] {
+/**
+ * Replays and prints; returns the lines printed. Throws ReplayInputError for anything that does
+ * not fit, and for a trace that does not show what it claims. Nothing about the ending is read
+ * from the file: the run is explored again at the file's bounds, the steps are followed in it
+ * and through real actors, and what the last state shows is decided afresh.
+ */
+export async function replayFile(
+  suite: Suite,
+  path: string,
+  property: string,
+  runId: string | undefined,
+  interrupted: () => boolean = () => false,
+): Promise<string[] | 'interrupted'> {
   const results = readResults(path);
-  const { run, trace } = chooseTrace(results, path, property, runId);
+  const { run, verdict, trace } = chooseTrace(results, path, property, runId);
   const spec = suite.runFor(results.group, run.section, run.bounds);
   if (typeof spec === 'string') throw new ReplayInputError(`${path} does not fit the current model: ${spec}`);
-  const { model } = spec;
-  const lines: string[] = [`${run.id}: “${property}”, ${trace.steps.length} steps, replayed through real actors`];
-  const describe = (view: StateView) =>
-    model.actors.map((actor) => `    ${(model.actorTitles?.[actor.name] ?? actor.name).padEnd(8)} ${model.describeActor(actor.name, view[actor.name]!)}`);
-  const runtime = model.startRuntime();
-  try {
-    lines.push('  0. (start)', ...describe(runtime.snapshots()));
-    trace.steps.forEach((step, i) => {
-      const view = runtime.snapshots();
-      const offered = model.environment(view).find((candidate) => candidate.label === step.label);
-      if (offered === undefined || JSON.stringify(offered.payload) !== JSON.stringify(step.event)) {
-        throw new ReplayInputError(
-          `${path} does not fit the current model: step ${i + 1} ("${step.label}") is not possible there; the file comes from another model version, so run npm run verify again`,
-        );
-      }
-      runtime.perform(offered.payload);
-      lines.push(`  ${i + 1}. ${step.label}${trace.loopStart === i ? ' ⟲ (the cycle starts here)' : ''}`, ...describe(runtime.snapshots()));
-    });
-    const checked = spec.properties.find((p) => p.name === property);
-    if (checked?.kind === 'always' && checked.holds(runtime.snapshots())) {
-      throw new ReplayInputError(`${path} does not fit the current model: after the replay "${property}" holds; run npm run verify again`);
+  const checked = spec.properties.find((p) => p.name === property);
+  if (checked === undefined) throw new ReplayInputError(`${path} does not fit the current model: it has no property "${property}"`);
+  const claim = (why: string) => new ReplayInputError(`${path}: the counterexample of "${property}" in "${run.id}" does not show what it claims: ${why}`);
+  if (verdict !== 'FAIL') throw claim(`its verdict is "${verdict}", yet it has a counterexample`);
+
+  const exploration = await exploreInSlices(spec.model, { shouldStop: () => (interrupted() ? 'interrupted' : null) });
+  if (interrupted()) return 'interrupted';
+  const states = [0];
+  const steps: number[] = [];
+  trace.steps.forEach((step, i) => {
+    const here = states[states.length - 1]!;
+    const edge = successorsOf(exploration, here).find(
+      ({ step: id }) => exploration.steps[id]!.label === step.label && JSON.stringify(exploration.steps[id]!.payload) === JSON.stringify(step.event),
+    );
+    if (edge === undefined) {
+      throw new ReplayInputError(
+        `${path} does not fit the current model: step ${i + 1} ("${step.label}") is not possible there; the file comes from another model version, so run npm run verify again`,
+      );
     }
-    lines.push(`Ends: ${trace.ending}.`);
-  } finally {
-    runtime.stop();
+    states.push(edge.target);
+    steps.push(edge.step);
+  });
+  if (trace.loopStart !== undefined && (!Number.isInteger(trace.loopStart) || trace.loopStart < 0 || trace.loopStart >= steps.length)) {
+    throw claim(`its cycle starts at step ${String(trace.loopStart)}, outside its ${steps.length} steps`);
   }
+  const shown: Trace = { states, steps, ending: '', ...(trace.loopStart === undefined ? {} : { loopStart: trace.loopStart }) };
+  const ending = endingShown(exploration, checked, shown);
+  if (ending === null) throw claim(`after its ${steps.length} steps the property is not shown to fail`);
+  // The same steps through real actors: they must reach the same states.
+  replayTrace(exploration, shown, `${run.id}: "${property}" counterexample from ${path}`);
+
+  const { model } = spec;
+  const lines: string[] = [`${run.id}: “${property}”, ${steps.length} steps, replayed through real actors`];
+  const describe = (s: number) => {
+    const view: StateView = exploration.view(s);
+    return model.actors.map((actor) => `    ${(model.actorTitles?.[actor.name] ?? actor.name).padEnd(8)} ${model.describeActor(actor.name, view[actor.name]!)}`);
+  };
+  lines.push('  0. (start)', ...describe(0));
+  steps.forEach((step, i) => {
+    lines.push(`  ${i + 1}. ${exploration.steps[step]!.label}${trace.loopStart === i ? ' ⟲ (the cycle starts here)' : ''}`, ...describe(states[i + 1]!));
+  });
+  lines.push(`Ends (checked on the run explored again): ${ending}.`);
   return lines;
 }

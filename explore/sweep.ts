@@ -4,7 +4,7 @@
 // each bug, the smallest bounds at which a buggy variant fails the property that shows it.
 
 import { analyse } from './analysis';
-import { explore } from './explore';
+import { exploreInSlices, type Exploration } from './explore';
 import type { RunSpec } from './suite';
 
 export interface SweepRung {
@@ -43,8 +43,13 @@ export type CellResult =
   | { readonly kind: 'budget' }
   | { readonly kind: 'skipped' };
 
-function runCell(run: RunSpec, budget: number): CellResult {
-  const exploration = explore(run.model, { maxStates: budget });
+/** Explores under the budget in slices, so that `interrupted` is asked often; null once it says yes. */
+async function exploreCell(run: RunSpec, budget: number, interrupted: () => boolean): Promise<Exploration | null> {
+  const exploration = await exploreInSlices(run.model, { maxStates: budget, shouldStop: () => (interrupted() ? 'interrupted' : null) });
+  return interrupted() ? null : exploration;
+}
+
+function cellOf(run: RunSpec, exploration: Exploration): CellResult {
   if (!exploration.complete) return { kind: 'budget' };
   const results = analyse(exploration, run.properties);
   const failing = results.filter((r) => r.kind !== 'sometimes' && r.verdict === 'FAIL').map((r) => r.name);
@@ -78,7 +83,8 @@ function cellText(cell: CellResult, footnotes: Map<string, number>): string {
   }
 }
 
-export function runSweep(plan: SweepPlan, progress: (line: string) => void): SweepResult {
+/** Runs the sweep; 'interrupted' as soon as `interrupted` says so (asked between slices of every search). */
+export async function runSweep(plan: SweepPlan, progress: (line: string) => void, interrupted: () => boolean = () => false): Promise<SweepResult | 'interrupted'> {
   const footnotes = new Map<string, number>();
   const parts: string[] = [];
   let clean = 0;
@@ -95,7 +101,12 @@ export function runSweep(plan: SweepPlan, progress: (line: string) => void): Swe
       const cells: CellResult[] = [];
       let stop = false;
       for (const rung of ladder.rungs) {
-        const cell: CellResult = stop ? { kind: 'skipped' } : runCell(rung.run, plan.budget);
+        let cell: CellResult = { kind: 'skipped' };
+        if (!stop) {
+          const exploration = await exploreCell(rung.run, plan.budget, interrupted);
+          if (exploration === null) return 'interrupted';
+          cell = cellOf(rung.run, exploration);
+        }
         if (cell.kind === 'budget') stop = true;
         cells.push(cell);
         if (!section.expectClean) {
@@ -120,7 +131,8 @@ export function runSweep(plan: SweepPlan, progress: (line: string) => void): Swe
   for (const search of plan.minimal) {
     let found: string | null = null;
     for (const candidate of search.candidates) {
-      const exploration = explore(candidate.run.model, { maxStates: plan.budget });
+      const exploration = await exploreCell(candidate.run, plan.budget, interrupted);
+      if (exploration === null) return 'interrupted';
       const result = analyse(exploration, candidate.run.properties).find((r) => r.name === search.property)!;
       if (result.verdict === 'FAIL') {
         found = `| ${search.bug} | ${search.property} | ${candidate.label} | ${exploration.stateCount} | ${result.counterexample?.steps.length ?? '-'} |`;

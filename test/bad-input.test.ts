@@ -1,14 +1,37 @@
 // Bad input, everywhere it can arrive: exit code 2, one line on stderr saying what is wrong and
-// how to fix it, nothing on stdout, and nothing written.
+// how to fix it, nothing on stdout, and nothing written. Among it: results files edited so that
+// a counterexample no longer shows what it claims.
 
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { check, cli, replay, verify } from './run-cli';
 
+/** results/, README.md and the manifest, byte by byte: no case may change them. */
+function committedOutputs(): string {
+  const files = ['README.md', 'machines/expected-outcomes.json', ...readdirSync('results', { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name))];
+  return files.sort().map((f) => `${f} ${createHash('sha256').update(readFileSync(f)).digest('hex')}`).join('\n');
+}
+const before = committedOutputs();
+
 const scratch = mkdtempSync(join(tmpdir(), 'bad-input-'));
 const out = mkdtempSync(join(tmpdir(), 'bad-input-out-'));
+const fifo = () => {
+  const path = join(scratch, 'fifo');
+  if (!existsSync(path)) execFileSync('mkfifo', [path]);
+  return path;
+};
+/** A suite module like machines/suite.ts whose expected-outcome manifest is `text` (null: missing). */
+const suiteWithManifest = (name: string, text: string | null) => {
+  const manifest = join(scratch, `${name}.json`);
+  if (text !== null) writeFileSync(manifest, text);
+  const module = join(scratch, `${name}-suite.ts`);
+  writeFileSync(module, `import { suite as real } from ${JSON.stringify(join(process.cwd(), 'machines/suite.ts'))};\nexport const suite = { ...real, expectedPath: ${JSON.stringify(manifest)} };\n`);
+  return module;
+};
 const file = (name: string, text: string) => {
   const path = join(scratch, name);
   writeFileSync(path, text);
@@ -16,7 +39,7 @@ const file = (name: string, text: string) => {
 };
 const results = JSON.parse(readFileSync('results/unpatched.json', 'utf8')) as {
   group: string;
-  runs: { id: string; bounds: Record<string, unknown>; properties: { name: string; counterexample?: { steps: { label: string }[] } }[] }[];
+  runs: { id: string; bounds: Record<string, unknown>; properties: { name: string; verdict: string; counterexample?: { steps: { label: string }[]; loopStart?: number } }[] }[];
 };
 const edited = (edit: (copy: typeof results) => void) => {
   const copy = structuredClone(results);
@@ -25,7 +48,10 @@ const edited = (edit: (copy: typeof results) => void) => {
 };
 const twaId = 'unpatched · twa';
 const twaRun = (copy: typeof results) => copy.runs.find((r) => r.id === twaId)!;
-const twaNoDeadlock = (copy: typeof results) => twaRun(copy).properties.find((p) => p.name === 'no deadlock')!.counterexample!;
+const propertyOf = (copy: typeof results, runId: string, name: string) => copy.runs.find((r) => r.id === runId)!.properties.find((p) => p.name === name)!;
+const traceOf = (copy: typeof results, runId: string, name: string) => propertyOf(copy, runId, name).counterexample!;
+const twaNoDeadlock = (copy: typeof results) => traceOf(copy, twaId, 'no deadlock');
+const livenessName = 'every message is delivered without a new association';
 
 const cases: [string, () => Promise<{ code: number; stdout: string; stderr: string }>, RegExp][] = [
   // check: flags
@@ -53,11 +79,13 @@ const cases: [string, () => Promise<{ code: number; stdout: string; stderr: stri
   ['a suite module that does not exist', () => cli('check', '--suite', 'machines/nope.ts'), /suite module machines\/nope.ts not found/],
   // verify
   ['verify: a check option', () => verify('--out', out, '--variant', 'patched'), /unknown option --variant for verify/],
-  ['verify: --out to a missing directory', () => verify('--out', join(out, 'missing')), /--out .*: no such directory; create it first/],
+  ['verify: --out to a missing directory', () => verify('--out', join(out, 'missing')), /--out .*: no such folder; create it first/],
   ['verify: --out with --update-expected', () => verify('--out', out, '--update-expected'), /--out and --update-expected do not go together/],
   // replay: the file
   ['replay: no arguments', () => replay(), /give a results file and a property name/],
   ['replay: a missing file', () => replay(join(scratch, 'none.json'), 'no deadlock'), /none.json not found; give a results file/],
+  ['replay: a folder', () => replay(scratch, 'no deadlock'), /is not a regular file; give a results file/],
+  ['replay: a FIFO (it would block)', () => replay(fifo(), 'no deadlock'), /fifo is not a regular file/],
   ['replay: corrupt JSON', () => replay(file('corrupt.json', '{"schema": "xstate-explorer/res'), 'no deadlock'), /is not valid JSON/],
   ['replay: another schema', () => replay(file('schema.json', '{"schema": "something/else", "runs": []}'), 'no deadlock'), /is not a results file of this checker \(schema "something\/else"/],
   ['replay: malformed runs', () => replay(file('runs.json', edited((c) => Object.assign(c, { runs: 'none' }))), 'no deadlock'), /its group, bounds or runs are malformed/],
@@ -74,6 +102,43 @@ const cases: [string, () => Promise<{ code: number; stdout: string; stderr: stri
     () => replay(file('version.json', edited((c) => (twaNoDeadlock(c).steps[3]!.label = 'deliver to B'))), 'no deadlock', '--run', twaId),
     /does not fit the current model: step 4 \("deliver to B"\) is not possible there; .* run npm run verify again/,
   ],
+  // every command: flags it does not take, given twice, with a value, stray arguments
+  ...(['verify', 'check', 'mutants', 'sweep', 'bench'] as const).flatMap((command): [string, () => Promise<{ code: number; stdout: string; stderr: string }>, RegExp][] => [
+    [`${command}: an unknown flag`, () => cli(command, '--suite', 'machines/suite.ts', '--frobnicate'), new RegExp(`unknown option --frobnicate for ${command}`)],
+    [`${command}: --debug with a value`, () => cli(command, '--suite', 'machines/suite.ts', '--debug=yes'), /--debug takes no value/],
+    [`${command}: --suite given twice`, () => cli(command, '--suite', 'machines/suite.ts', '--suite', 'machines/suite.ts'), /--suite is given twice/],
+    [`${command}: a stray argument`, () => cli(command, '--suite', 'machines/suite.ts', 'stray'), /unexpected argument "stray"/],
+  ]),
+  ['replay: an unknown flag', () => replay('results/unpatched.json', 'no deadlock', '--frobnicate'), /unknown option --frobnicate for replay/],
+  ['replay: --run without a value', () => replay('results/unpatched.json', 'no deadlock', '--run'), /--run needs a value/],
+  ['replay: three arguments', () => replay('results/unpatched.json', 'no deadlock', 'extra'), /give a results file and a property name.*\(got 3 arguments\)/],
+  ['mutants: a state limit it does not take', () => cli('mutants', '--suite', 'machines/suite.ts', '--max-states', '10'), /unknown option --max-states for mutants/],
+  ['sweep: a check option', () => cli('sweep', '--suite', 'machines/suite.ts', '--variant', 'patched'), /unknown option --variant for sweep/],
+  ['verify: --max-states not a number', () => verify('--max-states', 'many'), /--max-states must be a whole number/],
+  ['verify: --max-memory 0', () => verify('--max-memory', '0'), /--max-memory must be a whole number from 1/],
+  // verify: the expected-outcome manifest
+  ['verify: a manifest that is not JSON', () => cli('verify', '--suite', suiteWithManifest('m1', '{"runs": '), '--out', out), /manifest .* is not valid JSON/],
+  ['verify: a manifest without runs', () => cli('verify', '--suite', suiteWithManifest('m2', '{"comment": "x"}'), '--out', out), /manifest .* has no "runs" object/],
+  ['verify: a manifest with a run that is null', () => cli('verify', '--suite', suiteWithManifest('m3', '{"runs": {"unpatched · twa": null}}'), '--out', out), /run "unpatched · twa" is malformed/],
+  ['verify: a manifest whose verdicts are a list', () => cli('verify', '--suite', suiteWithManifest('m4', '{"runs": {"x": {"states": 1, "verdicts": [], "counterexampleLengths": {}}}}'), '--out', out), /run "x" is malformed/],
+  ['verify: a missing manifest', () => cli('verify', '--suite', suiteWithManifest('m5', null), '--out', out), /manifest .* not found; create it with --update-expected/],
+  ['replay: a property that is null', () => replay(file('null.json', edited((c) => ((twaRun(c).properties as unknown[]).push(null)))), 'no deadlock'), /its group, bounds or runs are malformed/],
+  // replay: a counterexample that does not show what it claims
+  ['replay: a "no deadlock" trace cut to 3 steps', () => replay(file('cut3.json', edited((c) => twaNoDeadlock(c).steps.splice(3))), 'no deadlock', '--run', twaId), /does not show what it claims: after its 3 steps the property is not shown to fail/],
+  ['replay: a "no deadlock" trace cut to 0 steps', () => replay(file('cut0.json', edited((c) => twaNoDeadlock(c).steps.splice(0))), 'no deadlock', '--run', twaId), /does not show what it claims: after its 0 steps/],
+  ['replay: a liveness trace cut to 2 steps', () => replay(file('live2.json', edited((c) => traceOf(c, twaId, livenessName).steps.splice(2))), livenessName, '--run', twaId), /does not show what it claims: after its 2 steps/],
+  ['replay: a safety trace cut short', () => replay(file('safe.json', edited((c) => traceOf(c, twaId, 'turn is never lost').steps.splice(4))), 'turn is never lost', '--run', twaId), /does not show what it claims/],
+  ['replay: a verdict "pass" beside a counterexample', () => replay(file('pass.json', edited((c) => (propertyOf(c, twaId, 'no deadlock').verdict = 'pass'))), 'no deadlock', '--run', twaId), /its verdict is "pass", yet it has a counterexample/],
+  ['replay: a cycle that starts outside the trace', () => replay(file('loop.json', edited((c) => Object.assign(twaNoDeadlock(c), { loopStart: 99 }))), 'no deadlock', '--run', twaId), /its cycle starts at step 99, outside its/],
+  // commands and suites the tool must not mistake for its own
+  ['a command named toString', () => cli('toString', '--suite', 'machines/suite.ts'), /unknown command "toString"/],
+  ['a command named __proto__', () => cli('__proto__', '--suite', 'machines/suite.ts'), /unknown command "__proto__"/],
+  ['a command named constructor', () => cli('constructor', '--suite', 'machines/suite.ts'), /unknown command "constructor"/],
+  ['a suite module with a syntax error', () => cli('check', '--suite', file('broken-suite.ts', 'export const suite = {')), /suite module .*broken-suite.ts does not load: /],
+  ['a suite module that exports no suite', () => cli('check', '--suite', file('empty-suite.ts', 'export const other = 1;\n')), /exports no `suite`/],
+  ['verify: --out naming a file', () => verify('--out', file('a-file', 'x')), /--out .*a-file is a file; give a folder/],
+  ['mutants: --out naming a file', () => cli('mutants', '--suite', 'machines/suite.ts', '--out', file('b-file', 'x')), /--out .*b-file is a file; give a folder/],
+  ['sweep: --out to a missing folder', () => cli('sweep', '--suite', 'machines/suite.ts', '--out', join(out, 'missing')), /--out .*: no such folder; create it first/],
 ];
 
 test.each(cases)('%s', async (_, run, message) => {
@@ -85,7 +150,16 @@ test.each(cases)('%s', async (_, run, message) => {
   expect(lines[0]).toMatch(message);
 });
 
-test('covers at least 20 inputs, and wrote nothing', () => {
-  expect(cases.length).toBeGreaterThanOrEqual(20);
+test('replay prints the ending it computed, never the one in the file', async () => {
+  const forged = file('ending.json', edited((c) => Object.assign(twaNoDeadlock(c), { ending: 'the system is verified correct' })));
+  const { code, stdout } = await replay(forged, 'no deadlock', '--run', twaId);
+  expect(code).toBe(0);
+  expect(stdout).not.toMatch(/verified correct/);
+  expect(stdout).toMatch(/Ends \(checked on the run explored again\): nothing but a fault or an optional move can happen in the last state/);
+}, 60_000);
+
+test('covers at least 60 inputs, and wrote nothing', () => {
+  expect(cases.length).toBeGreaterThanOrEqual(60);
   expect(readdirSync(out)).toEqual([]);
+  expect(committedOutputs()).toBe(before);
 });

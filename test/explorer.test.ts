@@ -2,12 +2,12 @@
 // rules, limits, and the replay through real actors.
 
 import { describe, expect, test } from 'vitest';
-import { analyse } from '../explore/analysis';
+import { analyse, endingShown, successorsOf, type Trace } from '../explore/analysis';
 import { canonicalJson } from '../explore/canonical';
 import { explore } from '../explore/explore';
 import type { LeadsToProperty, Property, StateView } from '../explore/model';
 import { replayTrace, ReplayError } from '../explore/replay';
-import { runSweep } from '../explore/sweep';
+import { runSweep, type SweepResult } from '../explore/sweep';
 import { toyModel, type ToyOptions } from './toy-model';
 
 const lampIs = (value: string) => (view: Parameters<LeadsToProperty['to']>[0]) => view.lamp!.value === value;
@@ -128,6 +128,28 @@ describe('fairness (weak, finitely many faults)', () => {
     replayTrace(exploration, trace, 'lasso');
   });
 
+  test('a lasso read back (replay) is a fair cycle only if it takes every step enabled all around it', () => {
+    /** The path of `next` steps from the initial state, with its cycle closing at step 3. */
+    const lassoOfNexts = (exploration: ReturnType<typeof explore>): Trace => {
+      const states = [0];
+      const steps: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const edge = successorsOf(exploration, states[states.length - 1]!).find(({ step }) => exploration.steps[step]!.label === 'next')!;
+        states.push(edge.target);
+        steps.push(edge.step);
+      }
+      expect(states[3]).toBe(states[6]); // green, with the relay saturated
+      return { states, steps, ending: 'anything the file says', loopStart: 3 };
+    };
+    const offOnlyInRed = explore(toyModel({ offIn: ['red'] }));
+    expect(endingShown(offOnlyInRed, eventuallyOff, lassoOfNexts(offOnlyInRed))).toBe('a fair cycle that never reaches the goal');
+    const offEverywhere = explore(toyModel());
+    expect(endingShown(offEverywhere, eventuallyOff, lassoOfNexts(offEverywhere))).toBeNull();
+    // The analysis's own lasso is accepted.
+    const { result, exploration } = verdictOf({ offIn: ['red'] }, eventuallyOff);
+    expect(endingShown(exploration, eventuallyOff, result.counterexample!)).toBe('a fair cycle that never reaches the goal');
+  });
+
   test('user steps are weakly fair too', () => {
     expect(verdictOf({ offKind: 'user' }, eventuallyOff).result.verdict).toBe('pass');
   });
@@ -185,9 +207,16 @@ describe('canonical keys', () => {
 });
 
 describe('sweeps', () => {
-  test('a rung that reaches the budget is over budget, never clean, and the larger rungs are not tried', () => {
+  /** A sweep that was not interrupted. */
+  const finished = async (result: Promise<SweepResult | 'interrupted'>): Promise<SweepResult> => {
+    const done = await result;
+    if (done === 'interrupted') throw new Error('interrupted');
+    return done;
+  };
+
+  test('a rung that reaches the budget is over budget, never clean, and the larger rungs are not tried', async () => {
     const run = (options: ToyOptions) => ({ id: 'toy', group: 'toy', section: 'toy', model: toyModel(options), properties: [{ kind: 'always' as const, name: 'anything', holds: () => true }] });
-    const { markdown, clean } = runSweep(
+    const { markdown, clean } = await finished(runSweep(
       {
         title: 'toy sweep',
         budget: 6,
@@ -196,18 +225,20 @@ describe('sweeps', () => {
         minimal: [],
       },
       () => {},
-    );
+    ));
     expect(markdown).toContain('| lamp | clean, 5 | over budget | — |');
     expect(markdown).toContain('**1 cells clean, 0 failing, 1 over budget, 1 not tried.**');
     expect(clean).toBe(true);
   });
 
-  test('a failing cell makes the sweep unclean, unless its section only reports', () => {
+  test('a failing cell makes the sweep unclean, unless its section only reports', async () => {
     const failingRun = { id: 'toy', group: 'toy', section: 'toy', model: toyModel({ offIn: [] }), properties: [{ kind: 'always' as const, name: 'never', holds: () => false }] };
-    const sweep = (expectClean: boolean) =>
-      runSweep({ title: 'toy', budget: 100, fixed: [], sections: [{ name: 'toy', expectClean, ladders: [{ row: 'lamp', rungs: [{ column: 'one', run: failingRun }] }] }], minimal: [] }, () => {});
-    expect(sweep(true).clean).toBe(false);
-    expect(sweep(false).clean).toBe(true);
-    expect(sweep(false).markdown).toContain('toy, lamp, one: never');
+    const plan = (expectClean: boolean) => ({ title: 'toy', budget: 100, fixed: [], sections: [{ name: 'toy', expectClean, ladders: [{ row: 'lamp', rungs: [{ column: 'one', run: failingRun }] }] }], minimal: [] });
+    expect((await finished(runSweep(plan(true), () => {}))).clean).toBe(false);
+    const reportOnly = await finished(runSweep(plan(false), () => {}));
+    expect(reportOnly.clean).toBe(true);
+    expect(reportOnly.markdown).toContain('toy, lamp, one: never');
+    // Asked between slices: an interruption ends the sweep with nothing to write.
+    expect(await runSweep(plan(true), () => {}, () => true)).toBe('interrupted');
   });
 });

@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { runOne } from '../explore/cli';
+import { runOne } from '../explore/pipeline';
 import { explore, performStep, snapshotKey } from '../explore/explore';
 import { compareWithManifest, type ExpectedManifest, type RunOutcome } from '../explore/outcome';
 import { groupJson, groupMarkdown } from '../explore/report';

@@ -1,0 +1,192 @@
+// Publishing what a command wrote: all or nothing. The output folders are checked writable
+// before anything is explored; every file is first written under a temporary name beside its
+// target, then all are moved into place, the old ones kept aside until the end. A failure or a
+// signal at any point puts back exactly what was there, and leaves no temporary file.
+//
+// CI runs as root, where file modes do not stop writes, so write failures are injected for
+// tests through EXPLORE_INJECT_WRITE_FAULT: "readonly" (the check before exploring fails),
+// "full" (the second file cannot be written), "rename" (the second move fails).
+
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { toDot, toMermaid, toSvg } from './diagram';
+import { reportHtml } from './html-report';
+import { observedRun, type RunOutcome } from './outcome';
+import { interruption, turn } from './pipeline';
+import { groupJson, groupMarkdown, sequenceDiagram, summaryMarkdown, summaryTables } from './report';
+import type { Suite } from './suite';
+
+/** The results location cannot be written: the machine's fault, not the user's input (exit 4). */
+export class OutputError extends Error {}
+
+/** A signal arrived while publishing: everything was put back (exit 130/143). */
+export class PublishInterrupted extends Error {}
+
+const injected = () => process.env.EXPLORE_INJECT_WRITE_FAULT ?? '';
+
+function failure(what: string, error: unknown): OutputError {
+  const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  return new OutputError(`cannot write ${what}: ${reason}; nothing was changed`);
+}
+
+/** The nearest folder of `path` that exists (a folder that will be created is checked through its parent). */
+function existingFolderOf(path: string): string {
+  let folder = path;
+  while (!existsSync(folder) && dirname(folder) !== folder) folder = dirname(folder);
+  return folder;
+}
+
+/** Throws OutputError unless every folder can take new files. Called before a long run. */
+export function checkWritable(folders: readonly string[]): void {
+  for (const wanted of new Set(folders)) {
+    const folder = existingFolderOf(wanted);
+    if (!statSync(folder).isDirectory()) throw new OutputError(`cannot write ${wanted}: ${folder} is a file, not a folder; move it away; nothing was changed`);
+    const probe = join(folder, `.write-probe-${process.pid}`);
+    try {
+      if (injected() === 'readonly') throw new Error(`EROFS: read-only file system, open '${probe}'`);
+      writeFileSync(probe, '');
+      unlinkSync(probe);
+    } catch (error) {
+      throw failure(wanted, error);
+    }
+  }
+}
+
+/**
+ * Writes every file, all or nothing. Resolves once all are in place; rejects with OutputError
+ * (something could not be written) or PublishInterrupted (a signal came meanwhile), in both
+ * cases with every target as it was before.
+ */
+export async function publish(files: ReadonlyMap<string, string>): Promise<void> {
+  const createdFolders: string[] = [];
+  const temporary: string[] = [];
+  const moved: { path: string; aside: string | null }[] = [];
+  const undo = () => {
+    for (const { path, aside } of moved.reverse()) {
+      unlinkSync(path);
+      if (aside !== null) renameSync(aside, path);
+    }
+    for (const tmp of temporary) if (existsSync(tmp)) unlinkSync(tmp);
+    for (const folder of createdFolders.reverse()) if (readdirSync(folder).length === 0) rmdirSync(folder);
+  };
+  try {
+    for (const folder of new Set([...files.keys()].map((path) => dirname(path)))) {
+      if (!existsSync(folder)) {
+        mkdirSync(folder, { recursive: true });
+        createdFolders.push(folder);
+      }
+    }
+    let written = 0;
+    for (const [path, text] of files) {
+      const tmp = `${path}.tmp-${process.pid}`;
+      temporary.push(tmp);
+      if (injected() === 'full' && ++written === 2) throw new Error(`ENOSPC: no space left on device, write '${tmp}'`);
+      writeFileSync(tmp, text);
+    }
+    for (const [path] of files) {
+      if (injected() === 'rename' && moved.length === 1) throw new Error(`EIO: i/o error, rename '${path}.tmp-${process.pid}'`);
+      const aside = existsSync(path) ? `${path}.old-${process.pid}` : null;
+      if (aside !== null) renameSync(path, aside);
+      try {
+        renameSync(`${path}.tmp-${process.pid}`, path);
+      } catch (error) {
+        if (aside !== null) renameSync(aside, path);
+        throw error;
+      }
+      moved.push({ path, aside });
+    }
+  } catch (error) {
+    undo();
+    throw failure([...files.keys()].length === 1 ? [...files.keys()][0]! : 'the results', error);
+  }
+  // A signal that arrived during the writes above is seen here, and undoes them.
+  await turn();
+  if (interruption.signal !== null) {
+    undo();
+    throw new PublishInterrupted(`${interruption.signal} while writing: every file was put back as it was`);
+  }
+  for (const { aside } of moved) if (aside !== null) unlinkSync(aside);
+}
+
+// --- what verify writes ----------------------------------------------------------------------
+
+const README_BEGIN = '<!-- results:begin -->';
+const README_END = '<!-- results:end -->';
+
+function readmeSection(suite: Suite, outcomes: readonly RunOutcome[]): string {
+  const featured = outcomes.find((o) => o.spec.id === suite.featured.run);
+  const result = featured?.results.find((r) => r.name === suite.featured.property);
+  const lines = [README_BEGIN, '', summaryTables(outcomes, `${suite.resultsDir}/`)];
+  if (featured && result?.counterexample) {
+    // The counterexample shaped like the field report when there is one, else the shortest.
+    const shaped = result.illustration;
+    const trace = shaped?.trace ?? result.counterexample;
+    const which = shaped
+      ? `the shortest ${shaped.name}, ${trace.steps.length} steps (the shortest of all has ${result.counterexample.steps.length})`
+      : `${trace.steps.length} steps`;
+    lines.push(
+      `The counterexample for “${result.name}” in ${featured.spec.id}, ${which}; [step tables](${suite.resultsDir}/${featured.spec.group}.md):`,
+      '',
+      '```mermaid',
+      sequenceDiagram(featured.exploration, trace),
+      '```',
+      '',
+    );
+  }
+  lines.push(README_END);
+  return lines.join('\n');
+}
+
+/** The folders verify writes into, to be checked before the runs. */
+export function verifyFolders(suite: Suite, resultsDir: string, options: { readme: boolean; manifest: boolean }): string[] {
+  return [
+    resultsDir,
+    join(resultsDir, 'machines'),
+    ...(options.readme ? [dirname(suite.readmePath)] : []),
+    ...(options.manifest ? [dirname(suite.expectedPath)] : []),
+  ];
+}
+
+/** Every file verify writes: summary, per-group Markdown and JSON, charts, report, README section, manifest. */
+export async function verifyFiles(
+  suite: Suite,
+  outcomes: readonly RunOutcome[],
+  /** The default bounds' table. */
+  bounds: ReturnType<Suite['bounds']>,
+  resultsDir: string,
+  options: { readme: boolean; manifest: boolean },
+): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  files.set(join(resultsDir, 'summary.md'), summaryMarkdown(suite, bounds, outcomes));
+  for (const group of [...new Set(outcomes.map((o) => o.spec.group))]) {
+    const inGroup = outcomes.filter((o) => o.spec.group === group);
+    files.set(join(resultsDir, `${group}.md`), groupMarkdown(suite, group, bounds, inGroup));
+    files.set(join(resultsDir, `${group}.json`), `${JSON.stringify(groupJson(group, inGroup), null, 2)}\n`);
+  }
+  // The charts, drawn from their definitions: SVG (offline Graphviz), DOT and Mermaid.
+  const charts: { name: string; svg: string }[] = [];
+  for (const { name, machine } of suite.charts) {
+    const svg = await toSvg(machine);
+    charts.push({ name, svg });
+    files.set(join(resultsDir, 'machines', `${name}.svg`), svg);
+    files.set(join(resultsDir, 'machines', `${name}.dot`), toDot(machine));
+    files.set(join(resultsDir, 'machines', `${name}.mmd`), toMermaid(machine));
+  }
+  files.set(join(resultsDir, 'report.html'), reportHtml(suite, outcomes, charts, (run) => suite.counterpartOf(run)));
+  if (options.readme && existsSync(suite.readmePath)) {
+    const readme = readFileSync(suite.readmePath, 'utf8');
+    const begin = readme.indexOf(README_BEGIN);
+    const end = readme.indexOf(README_END);
+    if (begin >= 0 && end > begin) {
+      files.set(suite.readmePath, readme.slice(0, begin) + readmeSection(suite, outcomes) + readme.slice(end + README_END.length));
+    } else {
+      console.error(`note: ${suite.readmePath} has no ${README_BEGIN} … ${README_END} section; its results were not updated`);
+    }
+  }
+  if (options.manifest) {
+    const runs = Object.fromEntries(outcomes.map((o) => [o.spec.id, observedRun(o)]));
+    const comment = 'Expected outcomes at the default bounds. Change only with a reason, by `npm run verify -- --update-expected`, and review the diff.';
+    files.set(suite.expectedPath, `${JSON.stringify({ comment, runs }, null, 2)}\n`);
+  }
+  return files;
+}
