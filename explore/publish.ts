@@ -4,8 +4,9 @@
 // signal at any point puts back exactly what was there, and leaves no temporary file.
 //
 // CI runs as root, where file modes do not stop writes, so write failures are injected for
-// tests through EXPLORE_INJECT_WRITE_FAULT: "readonly" (the check before exploring fails),
-// "full" (the second file cannot be written), "rename" (the second move fails).
+// tests through EXPLORE_INJECT_WRITE_FAULT: "readonly" or "full" (the check before exploring
+// fails, as it would on a read-only or full file system), "full-midway" (the second file cannot
+// be written), "rename" (the second move fails).
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -44,6 +45,7 @@ export function checkWritable(folders: readonly string[]): void {
     const probe = join(folder, `.write-probe-${process.pid}`);
     try {
       if (injected() === 'readonly') throw new Error(`EROFS: read-only file system, open '${probe}'`);
+      if (injected() === 'full') throw new Error(`ENOSPC: no space left on device, write '${probe}'`);
       writeFileSync(probe, '');
       unlinkSync(probe);
     } catch (error) {
@@ -80,7 +82,7 @@ export async function publish(files: ReadonlyMap<string, string>): Promise<void>
     for (const [path, text] of files) {
       const tmp = `${path}.tmp-${process.pid}`;
       temporary.push(tmp);
-      if (injected() === 'full' && ++written === 2) throw new Error(`ENOSPC: no space left on device, write '${tmp}'`);
+      if (injected() === 'full-midway' && ++written === 2) throw new Error(`ENOSPC: no space left on device, write '${tmp}'`);
       writeFileSync(tmp, text);
     }
     for (const [path] of files) {
