@@ -2,7 +2,7 @@
 // Usage (by bench.ts only): bench-child.ts <suite module> <rung index> ours|xstate-graph
 // Prints one JSON line on stdout; progress goes to stderr.
 
-import { loadSuite } from './cli';
+import { loadSuite } from './args';
 import { startFastSearch } from './fast-engine';
 import { statesByXstateGraph } from './xstate-graph';
 import type { OurFigures } from './bench';

@@ -1,0 +1,225 @@
+// The commands: each runs the pipeline (pipeline.ts) over the suite's runs, prints what it
+// found, has publish.ts write it, and says which exit code that is.
+
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { limitsOf, optionValues, UsageError, type Command, type ParsedArgs } from './args';
+import { benchMarkdown, runBench, type BenchReport } from './bench';
+import { compareWithManifest, definiteDifferences, type ExpectedManifest, type RunOutcome } from './outcome';
+import { interruption, runOne, statisticsLine } from './pipeline';
+import { checkWritable, publish, verifyFiles, verifyFolders } from './publish';
+import { replayFile, ReplayInputError } from './replay-file';
+import { groupJson, groupMarkdown, mutantsMarkdown, type MutantCatch } from './report';
+import type { Suite } from './suite';
+import { runSweep } from './sweep';
+
+export const exitCodes = { ok: 0, violation: 1, badInput: 2, inconclusive: 3, internalError: 4, interrupted: 130, terminated: 143 } as const;
+
+function readManifest(path: string, mayBeMissing: boolean): ExpectedManifest | null {
+  if (!existsSync(path)) {
+    if (mayBeMissing) return null;
+    throw new UsageError(`expected-outcome manifest ${path} not found; create it with --update-expected`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`expected-outcome manifest ${path} is not valid JSON (${(error as Error).message}); fix it or recreate it with --update-expected`);
+  }
+  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (!isObject(parsed) || !isObject(parsed.runs)) {
+    throw new UsageError(`expected-outcome manifest ${path} has no "runs" object; recreate it with --update-expected`);
+  }
+  for (const [id, run] of Object.entries(parsed.runs)) {
+    if (!isObject(run) || !isObject(run.verdicts) || !isObject(run.counterexampleLengths) || typeof run.states !== 'number') {
+      throw new UsageError(`expected-outcome manifest ${path}: run "${id}" is malformed (it needs states, verdicts and counterexampleLengths); recreate it with --update-expected`);
+    }
+  }
+  return parsed as unknown as ExpectedManifest;
+}
+
+async function verify(suite: Suite, args: ParsedArgs): Promise<number> {
+  const limits = limitsOf(args);
+  const update = args.flags.has('update-expected');
+  // --out DIR writes the results there instead, and leaves the README and the manifest alone.
+  const out = outFolderOf(args);
+  if (out !== undefined && update) throw new UsageError('--out and --update-expected do not go together: the manifest records the committed results');
+  const resultsDir = out ?? suite.resultsDir;
+  const manifest = readManifest(suite.expectedPath, update);
+  const writes = { readme: out === undefined, manifest: update };
+  checkWritable(verifyFolders(suite, resultsDir, writes));
+
+  const outcomes: RunOutcome[] = [];
+  for (const spec of suite.verifyRuns()) {
+    const outcome = await runOne(spec, limits);
+    if (outcome.interrupted) return interrupted('nothing written');
+    console.log(statisticsLine(outcome));
+    outcomes.push(outcome);
+  }
+
+  const incomplete = outcomes.filter((o) => !o.exploration.complete);
+  if (incomplete.length > 0) {
+    // Nothing of a cut run is written: results/ shows only complete searches.
+    const why = incomplete.map((o) => `${o.spec.id} (${o.exploration.stoppedBecause})`).join(', ');
+    const differences = manifest === null ? [] : definiteDifferences(manifest, outcomes);
+    if (differences.length > 0) {
+      console.log(`\n${differences.length} outcome(s) differ from ${suite.expectedPath} even within the limit:`);
+      for (const line of differences) console.log(`  - ${line}`);
+      console.log(`a limit stopped ${why}; nothing written`);
+      return exitCodes.violation;
+    }
+    console.log(`\ninconclusive: a limit stopped ${why}; nothing there is verified, nothing written${update ? ` (the manifest is updated only from complete runs)` : ''}`);
+    return exitCodes.inconclusive;
+  }
+
+  const bounds = suite.bounds(optionValues(suite, new Map()));
+  const files = await verifyFiles(suite, outcomes, bounds, resultsDir, writes);
+  await publish(files);
+  console.log(`wrote ${[...files.keys()].join(', ')}`);
+  if (update) {
+    console.log(`updated ${suite.expectedPath}`);
+    return exitCodes.ok;
+  }
+  const differences = compareWithManifest(manifest!, outcomes);
+  if (differences.length > 0) {
+    console.log(`\n${differences.length} outcome(s) differ from ${suite.expectedPath}:`);
+    for (const line of differences) console.log(`  - ${line}`);
+    return exitCodes.violation;
+  }
+  console.log(`\nevery outcome matches ${suite.expectedPath}`);
+  return exitCodes.ok;
+}
+
+/** The exit code for a signal, after one line saying what was (not) done. */
+export function interrupted(what: string): number {
+  const signal = interruption.signal ?? 'SIGINT';
+  console.error(`${signal}: interrupted; inconclusive, ${what}`);
+  return signal === 'SIGTERM' ? exitCodes.terminated : exitCodes.interrupted;
+}
+
+/** --out DIR: an existing folder (a missing one or a file is bad input). */
+function outFolderOf(args: ParsedArgs): string | undefined {
+  const out = args.values.get('out');
+  if (out === undefined) return undefined;
+  if (!existsSync(out)) throw new UsageError(`--out ${out}: no such folder; create it first`);
+  if (!statSync(out).isDirectory()) throw new UsageError(`--out ${out} is a file; give a folder`);
+  return out;
+}
+
+async function check(suite: Suite, args: ParsedArgs): Promise<number> {
+  const limits = limitsOf(args);
+  const values = optionValues(suite, args.values);
+  const spec = suite.checkRun(values);
+  const outcome = await runOne(spec, limits);
+  const bounds = suite.bounds(values);
+  if (args.flags.has('json')) {
+    console.log(JSON.stringify(groupJson(spec.group, [outcome]), null, 2));
+  } else {
+    console.log(groupMarkdown(suite, spec.group, bounds, [outcome]));
+  }
+  console.error(statisticsLine(outcome));
+  if (outcome.exploration.stoppedBecause !== null) console.error(`inconclusive: the search stopped early (${outcome.exploration.stoppedBecause}); nothing is verified`);
+  if (outcome.interrupted) return interrupted('nothing is verified');
+  const verdicts = outcome.results.map((r) => r.verdict);
+  if (verdicts.includes('FAIL') || verdicts.includes('vacuous')) return exitCodes.violation;
+  if (verdicts.includes('inconclusive') || !outcome.exploration.complete) return exitCodes.inconclusive;
+  return exitCodes.ok;
+}
+
+async function mutants(suite: Suite, args: ParsedArgs): Promise<number> {
+  const target = join(outFolderOf(args) ?? suite.resultsDir, 'mutants.md');
+  checkWritable([dirname(target)]);
+  const caught: MutantCatch[] = [];
+  const survivors: string[] = [];
+  /** The base variant's outcome per run id: several faults share a base at the same bounds. */
+  const baseOutcomes = new Map<string, Promise<RunOutcome>>();
+  for (const mutant of suite.mutants()) {
+    let found: MutantCatch | null = null;
+    for (const { fault, base } of mutant.runs) {
+      const baseKey = `${base.id} ${mutant.boundsNote}`;
+      if (!baseOutcomes.has(baseKey)) baseOutcomes.set(baseKey, runOne(base, {}, { coverage: false }));
+      const baseOutcome = await baseOutcomes.get(baseKey)!;
+      const outcome = await runOne(fault, {}, { coverage: false });
+      if (outcome.interrupted || baseOutcome.interrupted) return interrupted('nothing written');
+      const baseVerdict = (name: string) => baseOutcome.results.find((r) => r.name === name)?.verdict;
+      // A property the fault makes fail says most about it; any other difference also counts.
+      const differing = outcome.results.filter((r) => r.verdict !== baseVerdict(r.name));
+      const first = differing.find((r) => r.verdict === 'FAIL') ?? differing[0];
+      if (first) {
+        found = {
+          mutant,
+          run: fault,
+          property: first.name,
+          verdict: first.verdict,
+          baseVerdict: baseVerdict(first.name) ?? '(absent)',
+          length: first.counterexample?.steps.length ?? null,
+          alsoDiffering: differing.filter((r) => r !== first).map((r) => r.name),
+          states: outcome.exploration.stateCount,
+        };
+        break;
+      }
+    }
+    if (found) caught.push(found);
+    else survivors.push(mutant.name);
+    const verdict = found ? `caught by "${found.property}" (${found.baseVerdict} → ${found.verdict}, ${found.run.section}, ${found.length ?? '-'} steps)` : 'NOT CAUGHT';
+    console.log(`${mutant.name.padEnd(44)} on ${mutant.base.padEnd(14)} ${verdict}`);
+  }
+  await publish(new Map([[target, mutantsMarkdown(suite, caught, survivors)]]));
+  if (survivors.length > 0) {
+    console.log(`\n${survivors.length} fault(s) change no verdict: ${survivors.join(', ')}. A property is missing.`);
+    return exitCodes.violation;
+  }
+  console.log(`\nall ${caught.length} faults caught`);
+  return exitCodes.ok;
+}
+
+async function sweep(suite: Suite, args: ParsedArgs): Promise<number> {
+  const target = join(outFolderOf(args) ?? suite.resultsDir, 'sweep.md');
+  checkWritable([dirname(target)]);
+  const started = performance.now();
+  const result = await runSweep(suite.sweepPlan(), (line) => console.error(`  ${line}`), () => interruption.signal !== null);
+  if (result === 'interrupted') return interrupted('nothing written');
+  await publish(new Map([[target, result.markdown]]));
+  console.log(`wrote ${target} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  return result.clean ? exitCodes.ok : exitCodes.violation;
+}
+
+function bench(suite: Suite, suitePath: string, args: ParsedArgs): number {
+  if (suite.benchPlan === undefined) throw new UsageError('this suite has no bench plan (benchPlan in its module)');
+  let report: BenchReport;
+  try {
+    report = runBench(suitePath, suite.benchPlan(), { large: args.flags.has('large'), log: (line) => process.stderr.write(`${line}\n`) });
+  } catch (error) {
+    // A measurement that failed (a child process, spin or gcc): say which, with no figures.
+    console.error(`bench: ${(error as Error).message.split('\n')[0]}`);
+    return exitCodes.internalError;
+  }
+  console.log(args.flags.has('json') ? JSON.stringify(report, null, 2) : benchMarkdown(report));
+  return exitCodes.ok;
+}
+
+async function replay(suite: Suite, args: ParsedArgs): Promise<number> {
+  if (args.positional.length !== 2) {
+    throw new UsageError(`give a results file and a property name, e.g. results/unpatched.json "no deadlock" (got ${args.positional.length} arguments)`);
+  }
+  const [path, property] = args.positional as [string, string];
+  try {
+    const lines = await replayFile(suite, path, property, args.values.get('run'), () => interruption.signal !== null);
+    if (lines === 'interrupted') return interrupted('nothing replayed');
+    for (const line of lines) console.log(line);
+  } catch (error) {
+    if (error instanceof ReplayInputError) throw new UsageError(error.message);
+    throw error;
+  }
+  return exitCodes.ok;
+}
+
+export const commands: Record<Command, (suite: Suite, args: ParsedArgs, suitePath: string) => Promise<number> | number> = {
+  verify: (suite, args) => verify(suite, args),
+  check: (suite, args) => check(suite, args),
+  mutants: (suite, args) => mutants(suite, args),
+  replay: (suite, args) => replay(suite, args),
+  sweep: (suite, args) => sweep(suite, args),
+  bench: (suite, args, suitePath) => bench(suite, suitePath, args),
+};
+
