@@ -481,14 +481,11 @@ export function endingShown(exploration: Exploration, property: Property, trace:
   switch (property.kind) {
     case 'always':
       return property.holds(view(last)) ? null : 'the property does not hold in the last state';
-    case 'noDeadlock': {
-      if (isStuck(exploration, last) && !exploration.model.isValidEndState(view(last))) {
-        return 'nothing but a fault or an optional move can happen in the last state, and it is not a valid end state';
-      }
-      if (!exploration.complete) return null;
-      const hopeful = canReach(exploration, (s) => property.goal(view(s)));
-      return hopeful[last] === 0 ? 'no goal state is reachable from the last state' : null;
-    }
+    case 'noDeadlock':
+      if (!deadlockedStates(exploration, property)(last)) return null;
+      return isStuck(exploration, last) && !exploration.model.isValidEndState(view(last))
+        ? 'nothing but a fault or an optional move can happen in the last state, and it is not a valid end state'
+        : 'no goal state is reachable from the last state';
     case 'leadsTo': {
       const excluded = new Set<StepKind>(property.withoutStepKinds ?? []);
       const allowed = (step: number) => !excluded.has(exploration.steps[step]!.kind);

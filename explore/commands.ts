@@ -215,11 +215,11 @@ async function replay(suite: Suite, args: ParsedArgs): Promise<number> {
 }
 
 export const commands: Record<Command, (suite: Suite, args: ParsedArgs, suitePath: string) => Promise<number> | number> = {
-  verify: (suite, args) => verify(suite, args),
-  check: (suite, args) => check(suite, args),
-  mutants: (suite, args) => mutants(suite, args),
-  replay: (suite, args) => replay(suite, args),
-  sweep: (suite, args) => sweep(suite, args),
+  verify,
+  check,
+  mutants,
+  replay,
+  sweep,
   bench: (suite, args, suitePath) => bench(suite, suitePath, args),
 };
 

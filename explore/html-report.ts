@@ -10,7 +10,7 @@ import type { Trace } from './analysis';
 import { transitionsAtStart, transitionsTaken } from './coverage';
 import { initialSnapshots, performStep } from './explore';
 import type { RunOutcome } from './outcome';
-import { anchorOf } from './report';
+import { anchorOf, featuredCounterexample } from './report';
 import type { RunSpec, Suite } from './suite';
 
 interface StepData {
@@ -273,15 +273,6 @@ function traceSection(trace: TraceData): string {
 </section>`;
 }
 
-/** The anchor of the featured counterexample: its illustration when it has one, else the shortest. */
-function featuredAnchorOf(suite: Suite, outcomes: readonly RunOutcome[]): string | null {
-  const outcome = outcomes.find((o) => o.spec.id === suite.featured.run);
-  const result = outcome?.results.find((r) => r.name === suite.featured.property);
-  if (!outcome || !result?.counterexample) return null;
-  const name = result.illustration ? `${result.name} ${result.illustration.name}` : result.name;
-  return `${anchorOf(outcome.spec.section, name)}-${outcome.spec.group}`;
-}
-
 export function reportHtml(
   suite: Suite,
   outcomes: readonly RunOutcome[],
@@ -306,7 +297,7 @@ export function reportHtml(
   }
   // The suite's featured counterexample (the one shaped like the field report when there is
   // one) comes first, and the page says so before the verdicts.
-  const featuredAnchor = featuredAnchorOf(suite, outcomes);
+  const featuredAnchor = featuredCounterexample(suite, outcomes)?.anchor;
   const featuredAt = traces.findIndex((t) => t.anchor === featuredAnchor);
   if (featuredAt > 0) traces.unshift(...traces.splice(featuredAt, 1));
   const featuredLine = featuredAt >= 0 ? `<p>Featured, first below: <a href="#${traces[0]!.anchor}">${escapeHtml(traces[0]!.title)}</a>.</p>` : '';

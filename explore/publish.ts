@@ -14,7 +14,7 @@ import { toDot, toMermaid, toSvg } from './diagram';
 import { reportHtml } from './html-report';
 import { observedRun, type RunOutcome } from './outcome';
 import { interruption, turn } from './pipeline';
-import { groupJson, groupMarkdown, sequenceDiagram, summaryMarkdown, summaryTables } from './report';
+import { featuredCounterexample, groupJson, groupMarkdown, sequenceDiagram, summaryMarkdown, summaryTables } from './report';
 import type { Suite } from './suite';
 
 /** The results location cannot be written: the machine's fault, not the user's input (exit 4). */
@@ -116,21 +116,16 @@ const README_BEGIN = '<!-- results:begin -->';
 const README_END = '<!-- results:end -->';
 
 function readmeSection(suite: Suite, outcomes: readonly RunOutcome[]): string {
-  const featured = outcomes.find((o) => o.spec.id === suite.featured.run);
-  const result = featured?.results.find((r) => r.name === suite.featured.property);
+  const featured = featuredCounterexample(suite, outcomes);
   const lines = [README_BEGIN, '', summaryTables(outcomes, `${suite.resultsDir}/`)];
-  if (featured && result?.counterexample) {
-    // The counterexample shaped like the field report when there is one, else the shortest.
-    const shaped = result.illustration;
-    const trace = shaped?.trace ?? result.counterexample;
-    const which = shaped
-      ? `the shortest ${shaped.name}, ${trace.steps.length} steps (the shortest of all has ${result.counterexample.steps.length})`
-      : `${trace.steps.length} steps`;
+  if (featured) {
+    const { outcome, result, trace, shortest, shapedAs } = featured;
+    const which = shapedAs ? `the shortest ${shapedAs}, ${trace.steps.length} steps (the shortest of all has ${shortest.steps.length})` : `${trace.steps.length} steps`;
     lines.push(
-      `The counterexample for “${result.name}” in ${featured.spec.id}, ${which}; [step tables](${suite.resultsDir}/${featured.spec.group}.md):`,
+      `The counterexample for “${result.name}” in ${outcome.spec.id}, ${which}; [step tables](${suite.resultsDir}/${outcome.spec.group}.md):`,
       '',
       '```mermaid',
-      sequenceDiagram(featured.exploration, trace),
+      sequenceDiagram(outcome.exploration, trace),
       '```',
       '',
     );

@@ -17,6 +17,29 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
+/**
+ * The suite's featured counterexample, as the README and the report show it: the one shaped
+ * like the field report when the property declares a scenario, else the shortest; with its
+ * anchor in the reports. Null when the featured property did not fail.
+ */
+export function featuredCounterexample(
+  suite: Suite,
+  outcomes: readonly RunOutcome[],
+): { outcome: RunOutcome; result: PropertyResult; trace: Trace; shortest: Trace; anchor: string; shapedAs: string | null } | null {
+  const outcome = outcomes.find((o) => o.spec.id === suite.featured.run);
+  const result = outcome?.results.find((r) => r.name === suite.featured.property);
+  if (!outcome || !result?.counterexample) return null;
+  const shapedAs = result.illustration?.name ?? null;
+  return {
+    outcome,
+    result,
+    trace: result.illustration?.trace ?? result.counterexample,
+    shortest: result.counterexample,
+    anchor: `${anchorOf(outcome.spec.section, shapedAs === null ? result.name : `${result.name} ${shapedAs}`)}-${outcome.spec.group}`,
+    shapedAs,
+  };
+}
+
 export function anchorOf(section: string, property: string): string {
   return `${section}-${property}`.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 }

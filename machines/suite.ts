@@ -110,15 +110,14 @@ interface RunPlan {
   readonly variants: readonly VariantName[];
 }
 
-const allVariants = variantNames;
 const runPlans: Record<DialogueMode, readonly RunPlan[]> = {
   monologue: [
-    { name: 'monologue', changes: {}, variants: allVariants },
+    { name: 'monologue', changes: {}, variants: variantNames },
     { name: 'monologue, 2 losses', changes: { losses: 2 }, variants: ['unpatched', 'patched'] },
     { name: 'monologue, 1 message from A, 2 losses, 1 recovery attempt', changes: { messagesFromA: 1, losses: 2, recoveryAttempts: 1 }, variants: ['patched'] },
   ],
   twa: [
-    { name: 'twa', changes: {}, variants: allVariants },
+    { name: 'twa', changes: {}, variants: variantNames },
     {
       name: 'twa, 1 message each way, Turn-Please repeated, Turn given unasked',
       changes: { messagesFromA: 1, messagesFromB: 1, turnPleaseRepeats: 1, unaskedGivesPerConnection: 1 },
