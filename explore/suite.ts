@@ -97,6 +97,8 @@ export interface Suite {
   counterpartOf(run: RunSpec): RunSpec | null;
   /** The counterexample the README shows: a run id and a property name. */
   readonly featured: { readonly run: string; readonly property: string };
+  /** The model's source files (not its harness), hashed into the results' provenance. */
+  readonly modelSources: readonly string[];
   /** Files, relative to the working directory. */
   readonly expectedPath: string;
   readonly resultsDir: string;

@@ -1,5 +1,9 @@
 // The verification suite of the MTA model: what `npm run verify` and `npm run check` explore.
 
+import { readdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 import { boundText, type BoundLine, type OptionSpec, type OptionValues, type RunSpec, type Suite } from '../explore/suite';
 import type { SweepPlan } from '../explore/sweep';
 import { benchPlan } from './bench-ladder';
@@ -13,6 +17,17 @@ import type { MtaMachine } from './mta.machine';
 import type { DialogueMode } from './pdu';
 import { propertiesFor, propertyNames } from './properties';
 import { variantNames, variants, type VariantName } from './variants';
+
+/**
+ * The model's sources: every .ts file beside this one except the harness (this suite, the
+ * seeded faults, the coverage notes, the bench ladder). Their hash is the results' provenance.
+ */
+const harness = new Set(['suite.ts', 'mutants.ts', 'coverage-notes.ts', 'bench-ladder.ts']);
+const here = dirname(fileURLToPath(import.meta.url));
+const modelSources = readdirSync(here)
+  .filter((file) => file.endsWith('.ts') && !harness.has(file))
+  .sort()
+  .map((file) => relative(process.cwd(), join(here, file)));
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
@@ -275,6 +290,7 @@ export const suite: Suite = {
     { name: 'channel', machine: channelMachine },
   ],
   featured: { run: 'unpatched · twa', property: 'no deadlock' },
+  modelSources,
   expectedPath: 'machines/expected-outcomes.json',
   resultsDir: 'results',
   readmePath: 'README.md',
