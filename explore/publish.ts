@@ -14,7 +14,8 @@ import { toDot, toMermaid, toSvg } from './diagram';
 import { reportHtml } from './html-report';
 import { observedRun, type RunOutcome } from './outcome';
 import { interruption, turn } from './pipeline';
-import { featuredCounterexample, groupJson, groupMarkdown, sequenceDiagram, summaryMarkdown, summaryTables } from './report';
+import { readmeSection, README_BEGIN, README_END } from './readme';
+import { groupJson, groupMarkdown, summaryMarkdown } from './report';
 import type { Suite } from './suite';
 
 /** The results location cannot be written: the machine's fault, not the user's input (exit 4). */
@@ -111,28 +112,6 @@ export async function publish(files: ReadonlyMap<string, string>): Promise<void>
 }
 
 // --- what verify writes ----------------------------------------------------------------------
-
-const README_BEGIN = '<!-- results:begin -->';
-const README_END = '<!-- results:end -->';
-
-function readmeSection(suite: Suite, outcomes: readonly RunOutcome[]): string {
-  const featured = featuredCounterexample(suite, outcomes);
-  const lines = [README_BEGIN, '', summaryTables(outcomes, `${suite.resultsDir}/`)];
-  if (featured) {
-    const { outcome, result, trace, shortest, shapedAs } = featured;
-    const which = shapedAs ? `the shortest ${shapedAs}, ${trace.steps.length} steps (the shortest of all has ${shortest.steps.length})` : `${trace.steps.length} steps`;
-    lines.push(
-      `The counterexample for “${result.name}” in ${outcome.spec.id}, ${which}; [step tables](${suite.resultsDir}/${outcome.spec.group}.md):`,
-      '',
-      '```mermaid',
-      sequenceDiagram(outcome.exploration, trace),
-      '```',
-      '',
-    );
-  }
-  lines.push(README_END);
-  return lines.join('\n');
-}
 
 /** The folders verify writes into, to be checked before the runs. */
 export function verifyFolders(suite: Suite, resultsDir: string, options: { readme: boolean; manifest: boolean }): string[] {
