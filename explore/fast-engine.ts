@@ -17,7 +17,7 @@
 
 import type { AnyMachineSnapshot, EventObject } from 'xstate';
 import { canonicalJson } from './canonical';
-import type { ExploreOptions, Exploration, Search } from './explore';
+import type { ExploreOptions, Exploration, Search } from './exploration';
 import type { ComposedModel, EnvironmentStep, StateView } from './model';
 import { deliver, initialSnapshots, LocalStates, machinesOf, maxDeliveriesPerStep, ModelError, snapshotKey, stepFrom } from './step';
 import { transitionWithReusedScope } from './reused-scope';

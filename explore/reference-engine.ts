@@ -4,7 +4,7 @@
 
 import type { AnyMachineSnapshot } from 'xstate';
 import type { ComposedModel, EnvironmentStep, StateView } from './model';
-import type { ExploreOptions, Exploration, Search } from './explore';
+import type { ExploreOptions, Exploration, Search } from './exploration';
 import { initialSnapshots, LocalStates, machinesOf, performStep, snapshotKey, stepFrom } from './step';
 import { GrowableInt32 } from './typed-store';
 
