@@ -29,7 +29,7 @@ export const commandOptions = {
   verify: { values: ['suite', 'max-states', 'max-memory', 'out'], flags: ['update-expected', 'help', 'debug'] },
   check: { values: ['suite', 'max-states', 'max-memory'], flags: ['json', 'help', 'debug'] },
   mutants: { values: ['suite', 'out'], flags: ['help', 'debug'] },
-  replay: { values: ['suite', 'run'], flags: ['help', 'debug'] },
+  replay: { values: ['suite', 'run', 'inspect-url'], flags: ['inspect', 'help', 'debug'] },
   sweep: { values: ['suite', 'out'], flags: ['help', 'debug'] },
   bench: { values: ['suite'], flags: ['json', 'large', 'help', 'debug'] },
 } as const;

@@ -7,6 +7,7 @@ import { limitsOf, optionValues, UsageError, type Command, type ParsedArgs } fro
 import { benchMarkdown, runBench, type BenchReport } from './bench';
 import { compareWithManifest, definiteDifferences, type ExpectedManifest, type RunOutcome } from './outcome';
 import { interruption, runOne, statisticsLine } from './pipeline';
+import { checkInspectorUrl, InspectorError, openInspection, type Inspection } from './inspect';
 import { checkWritable, publish, verifyFiles, verifyFolders } from './publish';
 import { replayFile, ReplayInputError } from './replay-file';
 import { groupJson, groupMarkdown, mutantsMarkdown, type MutantCatch } from './report';
@@ -206,13 +207,36 @@ async function replay(suite: Suite, args: ParsedArgs): Promise<number> {
     throw new UsageError(`give a results file and a property name, e.g. results/unpatched.json "no deadlock" (got ${args.positional.length} arguments)`);
   }
   const [path, property] = args.positional as [string, string];
+  // --inspect / --inspect-url: the real actors of the replay report to an inspector (inspect.ts).
+  const inspectUrl = args.values.get('inspect-url');
+  if (inspectUrl !== undefined) checkInspectorUrl(inspectUrl);
+  let inspection: Inspection | undefined;
+  const attach = async () => {
+    const opened = await openInspection(inspectUrl, { interrupted: () => interruption.signal !== null });
+    if (opened === 'interrupted') return opened;
+    inspection = opened;
+    return { inspect: opened.inspect };
+  };
   try {
-    const lines = await replayFile(suite, path, property, args.values.get('run'), () => interruption.signal !== null);
+    const inspecting = args.flags.has('inspect') || inspectUrl !== undefined;
+    const lines = await replayFile(suite, path, property, args.values.get('run'), () => interruption.signal !== null, inspecting ? attach : undefined);
     if (lines === 'interrupted') return interrupted('nothing replayed');
     for (const line of lines) console.log(line);
+    if (inspection !== undefined) {
+      const sent = inspection;
+      inspection = undefined;
+      await sent.close();
+      console.error('inspector: the replay was sent');
+    }
   } catch (error) {
     if (error instanceof ReplayInputError) throw new UsageError(error.message);
+    if (error instanceof InspectorError) {
+      console.error(`replay: ${error.message}`);
+      return exitCodes.internalError;
+    }
     throw error;
+  } finally {
+    await inspection?.close().catch(() => {});
   }
   return exitCodes.ok;
 }

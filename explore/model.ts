@@ -3,7 +3,7 @@
 // model says, offers the environment steps the model lists, and evaluates the model's
 // properties over the composed states it finds.
 
-import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
+import type { AnyMachineSnapshot, AnyStateMachine, EventObject, InspectionEvent, Observer } from 'xstate';
 
 /** One machine of the composed system, with the input it starts from. */
 export interface ActorSpec {
@@ -65,6 +65,11 @@ export interface Runtime<TPayload = unknown> {
   stop(): void;
 }
 
+/** How a runtime is started: `inspect` goes to every createActor (XState's inspection API), e.g. for the Stately inspector. */
+export interface RuntimeOptions {
+  readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+}
+
 export interface ComposedModel<TPayload = unknown> {
   readonly actors: readonly ActorSpec[];
   /** Names for reports, e.g. { A: 'MTA A' }; default: the actor names. */
@@ -88,8 +93,8 @@ export interface ComposedModel<TPayload = unknown> {
    * local state. Default: status, value and context.
    */
   keyOf?(actor: string, snapshot: AnyMachineSnapshot): unknown;
-  /** Starts the same system with real actors. */
-  startRuntime(): Runtime<TPayload>;
+  /** Starts the same system with real actors, each created with `options.inspect` when given. */
+  startRuntime(options?: RuntimeOptions): Runtime<TPayload>;
   /** Short text for an event on a sequence-diagram arrow. */
   labelEvent(event: EventObject): string;
   /** Short text for an actor's state in a step table. */

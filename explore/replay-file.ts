@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { endingShown, successorsOf, type Trace } from './analysis';
 import { exploreInSlices } from './explore';
-import type { StateView } from './model';
+import type { RuntimeOptions, StateView } from './model';
 import { replayTrace } from './replay';
 import { resultsSchema } from './report';
 import type { Suite } from './suite';
@@ -98,7 +98,9 @@ function chooseTrace(results: ResultsJson, path: string, property: string, runId
  * Replays and prints; returns the lines printed. Throws ReplayInputError for anything that does
  * not fit, and for a trace that does not show what it claims. Nothing about the ending is read
  * from the file: the run is explored again at the file's bounds, the steps are followed in it
- * and through real actors, and what the last state shows is decided afresh.
+ * and through real actors, and what the last state shows is decided afresh. `attach`, when
+ * given, is called once the trace is known to fit, and its options start the real actors (an
+ * inspector, say).
  */
 export async function replayFile(
   suite: Suite,
@@ -106,6 +108,7 @@ export async function replayFile(
   property: string,
   runId: string | undefined,
   interrupted: () => boolean = () => false,
+  attach?: () => Promise<RuntimeOptions | 'interrupted'>,
 ): Promise<string[] | 'interrupted'> {
   const results = readResults(path);
   const { run, verdict, trace } = chooseTrace(results, path, property, runId);
@@ -140,7 +143,9 @@ export async function replayFile(
   const ending = endingShown(exploration, checked, shown);
   if (ending === null) throw claim(`after its ${steps.length} steps the property is not shown to fail`);
   // The same steps through real actors: they must reach the same states.
-  replayTrace(exploration, shown, `${run.id}: "${property}" counterexample from ${path}`);
+  const runtimeOptions = attach === undefined ? {} : await attach();
+  if (runtimeOptions === 'interrupted') return 'interrupted';
+  replayTrace(exploration, shown, `${run.id}: "${property}" counterexample from ${path}`, runtimeOptions);
 
   const { model } = spec;
   const lines: string[] = [`${run.id}: “${property}”, ${steps.length} steps, replayed through real actors`];

@@ -6,12 +6,13 @@
 import type { Trace } from './analysis';
 import type { Exploration } from './explore';
 import { snapshotKey } from './explore';
+import type { RuntimeOptions } from './model';
 
 export class ReplayError extends Error {}
 
-export function replayTrace(exploration: Exploration, trace: Trace, what: string): void {
+export function replayTrace(exploration: Exploration, trace: Trace, what: string, options: RuntimeOptions = {}): void {
   const { model, actorNames } = exploration;
-  const runtime = model.startRuntime();
+  const runtime = model.startRuntime(options);
   try {
     const compare = (index: number) => {
       const expected = exploration.view(trace.states[index]!);

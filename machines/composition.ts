@@ -211,8 +211,8 @@ export function composeSystem(options: CompositionOptions): ComposedModel<Enviro
     },
     isValidEndState: (view) => queueLengthOf(mtaOf(view, 'A')) === 0 && queueLengthOf(mtaOf(view, 'B')) === 0,
     keyOf: (_, snapshot) => withoutConfig(snapshot),
-    startRuntime() {
-      const system = createSystem(config, machine, channelChart);
+    startRuntime(runtimeOptions = {}) {
+      const system = createSystem(config, machine, channelChart, runtimeOptions.inspect);
       return {
         perform: (payload) => void system.dispatch(payload),
         snapshots: () => ({ A: system.mtas.A.getSnapshot(), channel: system.channel.getSnapshot(), B: system.mtas.B.getSnapshot() }),

@@ -16,7 +16,8 @@
 // Every transition that encodes protocol behaviour carries a `description` naming its source:
 // a KB article, an X.228 clause or ASN.1 definition, a file of ISODE, the PP MTA or the Siemens
 // RTS [S], or it is a modelling assumption [A] (see the README's assumption table). Composite
-// guards are named in setup() so that the visualizer shows every guard by name.
+// guards are named in setup() and built only of named guards, so that the visualizer and Stately
+// Studio's import show every guard by name (test/stately.test.ts).
 
 import { and, assign, emit, not, or, raise, setup, stateIn } from 'xstate';
 import type { DialogueMode, Pdu, RefuseReason, RTOAC, RTORQ } from './pdu';
@@ -245,7 +246,8 @@ export const mtaMachine = setup({
     isAssociationReady: stateIn('#mta.association.open.ready'),
     isWithoutTurn: stateIn('#mta.turn.notHolding'),
     isHoldingTurnUnasked: stateIn('#mta.turn.holding.unasked'),
-    hasNoActivityInProgress: not(stateIn('#mta.sending.activityOpen')),
+    isActivityInProgress: stateIn('#mta.sending.activityOpen'),
+    hasNoActivityInProgress: not('isActivityInProgress'),
     isFreshAssociation: ({ event }) => event.type === 'association.established' && event.fresh,
     isTokenSettingOurs: ({ event }) => event.type === 'association.established' && event.tokensHere,
 

@@ -4,7 +4,7 @@
 // event (a submission, a delivery, a loss, a loss notice, the acceptor's limit, a timer), so a
 // scenario is driven event by event and timers are events, never delays.
 
-import { createActor, type Actor, type AnyEventObject, type SnapshotFrom } from 'xstate';
+import { createActor, type Actor, type AnyEventObject, type InspectionEvent, type Observer, type SnapshotFrom } from 'xstate';
 import { channelMachine, validateChannelInput, type ChannelEmitted, type ChannelInput, type Side } from './channel.machine';
 import { peerEvent } from './pdu';
 import type { MtaMachine, SendEvent } from './mta.machine';
@@ -102,16 +102,20 @@ export function actorEventOf(event: EnvironmentEvent): { actor: ActorName; event
   }
 }
 
-/** Starts the system. `machine` and `channelChart` replace the variant's charts (a seeded fault, say). */
+/**
+ * Starts the system. `machine` and `channelChart` replace the variant's charts (a seeded fault,
+ * say); `inspect` is given to each actor (XState's inspection API, e.g. the Stately inspector).
+ */
 export function createSystem(
   config: SystemConfig,
   machine: MtaMachine = variants[config.variant],
   channelChart: typeof channelMachine = channelMachine,
+  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void),
 ): RunningSystem {
-  const channel = createActor(channelChart, { input: validateChannelInput(config.channel) });
+  const channel = createActor(channelChart, { input: validateChannelInput(config.channel), inspect });
   const mtas = {
-    A: createActor(machine, { input: mtaInputFor('A', config.a) }),
-    B: createActor(machine, { input: mtaInputFor('B', config.b) }),
+    A: createActor(machine, { input: mtaInputFor('A', config.a), inspect }),
+    B: createActor(machine, { input: mtaInputFor('B', config.b), inspect }),
   };
   const actorsByName = { A: mtas.A, B: mtas.B, channel } as Record<ActorName, { send(event: AnyEventObject): void }>;
   const forward = (from: ActorName) => (emitted: SendEvent | ChannelEmitted) => {
