@@ -192,7 +192,8 @@ async function servePage(log: (line: string) => void, interrupted: () => boolean
       server.closeAllConnections();
     });
   log(`inspector: open ${address} (it embeds https://stately.ai/inspect, which needs the internet); waiting up to ${inspectorTimeouts.browserMs / 1000} s for it`);
-  if (open) openInBrowser(address);
+  // BROWSER=none (the convention of other dev servers) only prints the address.
+  if (open && process.env.BROWSER !== 'none') openInBrowser(address);
   const connected = await new Promise<boolean | 'interrupted'>((resolve) => {
     const timer = setTimeout(() => finish(false), inspectorTimeouts.browserMs);
     const poll = setInterval(() => interrupted() && finish('interrupted'), 100);

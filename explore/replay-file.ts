@@ -72,8 +72,11 @@ function readResults(path: string): ResultsJson {
   return parsed as unknown as ResultsJson;
 }
 
-/** The run and trace to replay: the one run of the file where the property has a counterexample, or the one --run names. */
-function chooseTrace(results: ResultsJson, path: string, property: string, runId: string | undefined): { run: RunJson; verdict: string; trace: TraceJson } {
+/**
+ * The run and trace to replay: the one --run names, else the one run of the file where the
+ * property has a counterexample, else (several) the suite's featured run when it is among them.
+ */
+function chooseTrace(results: ResultsJson, path: string, property: string, runId: string | undefined, featured: Suite['featured']): { run: RunJson; verdict: string; trace: TraceJson } {
   const runs = runId === undefined ? results.runs : results.runs.filter((run) => run.id === runId);
   if (runId !== undefined && runs.length === 0) {
     throw new ReplayInputError(`${path} has no run "${runId}"; its runs are ${results.runs.map((r) => `"${r.id}"`).join(', ')}`);
@@ -82,10 +85,11 @@ function chooseTrace(results: ResultsJson, path: string, property: string, runId
   if (!known) throw new ReplayInputError(`${path} has no property "${property}"; quote the name as in the results tables`);
   const failing = runs.filter((run) => run.properties.some((p) => p.name === property && p.counterexample !== undefined));
   if (failing.length === 0) throw new ReplayInputError(`"${property}" has no counterexample in ${path}${runId ? ` (run "${runId}")` : ''}: it did not fail there`);
-  if (failing.length > 1) {
+  const featuredRun = property === featured.property ? failing.find((run) => run.id === featured.run) : undefined;
+  if (failing.length > 1 && featuredRun === undefined) {
     throw new ReplayInputError(`"${property}" fails in several runs of ${path} (${failing.map((r) => `"${r.id}"`).join(', ')}); choose one with --run`);
   }
-  const run = failing[0]!;
+  const run = failing.length > 1 ? featuredRun! : failing[0]!;
   const entry = run.properties.find((p) => p.name === property)!;
   const trace = entry.counterexample!;
   if (!Array.isArray(trace.steps) || !trace.steps.every((step) => isRecord(step) && typeof step.label === 'string' && 'event' in step)) {
@@ -111,7 +115,7 @@ export async function replayFile(
   attach?: () => Promise<RuntimeOptions | 'interrupted'>,
 ): Promise<string[] | 'interrupted'> {
   const results = readResults(path);
-  const { run, verdict, trace } = chooseTrace(results, path, property, runId);
+  const { run, verdict, trace } = chooseTrace(results, path, property, runId, suite.featured);
   const spec = suite.runFor(results.group, run.section, run.bounds);
   if (typeof spec === 'string') throw new ReplayInputError(`${path} does not fit the current model: ${spec}`);
   const checked = spec.properties.find((p) => p.name === property);

@@ -3,6 +3,7 @@
 // against the counterexample: every actor announced with its chart, every step's event at the
 // actor it is for, in order, and the last snapshots are the counterexample's last state.
 
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -161,3 +162,30 @@ describe('--inspect: the page for the browser inspector', () => {
     }
   });
 });
+
+test('the README\'s command, `replay results/unpatched.json "no deadlock" --inspect`: a browser that connects to the page gets the replay', async () => {
+  // The featured run is replayed when the property fails in several; the "browser" is a local
+  // WebSocket client of the page the command serves (offline: the page itself is not loaded).
+  const child = spawn(process.execPath, ['--import', 'tsx', 'explore/cli.ts', 'replay', '--suite', 'machines/suite.ts', 'results/unpatched.json', PROPERTY, '--inspect'], {
+    env: { ...process.env, BROWSER: 'none' },
+  });
+  let stderr = '';
+  const received: Message[] = [];
+  const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
+  const address = await new Promise<string>((resolve) =>
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const found = /open (http:\/\/localhost:\d+)/.exec(stderr);
+      if (found) resolve(found[1]!);
+    }),
+  );
+  const browser = new WebSocket(address.replace('http', 'ws'));
+  browser.on('message', (data) => received.push(JSON.parse(data.toString()) as Message));
+  expect(await exited).toBe(0);
+  const { steps } = counterexample();
+  const actors = received.filter((m) => m.type === '@xstate.actor');
+  expect(actors).toHaveLength(3);
+  const events = received.filter((m) => m.type === '@xstate.event' && !m.event!.type.startsWith('xstate.'));
+  expect(events.length).toBeGreaterThanOrEqual(steps.length);
+  expect(stderr).toContain('inspector: the replay was sent');
+}, 60_000);
