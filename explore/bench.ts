@@ -179,7 +179,7 @@ function ownStatesPerSecond(figures: OurFigures): number {
 
 const thousands = (n: number) => Math.round(n).toLocaleString('en-US');
 
-/** The report as a markdown table and a few lines of ratios (what the README's performance section shows). */
+/** The report as a markdown table and a few lines of ratios (what docs/performance.md shows). */
 export function benchMarkdown(report: BenchReport): string {
   const lines = [
     `Machine: ${report.machine}. ${report.description}`,

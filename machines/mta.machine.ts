@@ -15,7 +15,7 @@
 //
 // Every transition that encodes protocol behaviour carries a `description` naming its source:
 // a KB article, an X.228 clause or ASN.1 definition, a file of ISODE, the PP MTA or the Siemens
-// RTS [S], or it is a modelling assumption [A] (see the README's assumption table). Composite
+// RTS [S], or it is a modelling assumption [A] (see docs/assumptions.md). Composite
 // guards are named in setup() and built only of named guards, so that the visualizer and Stately
 // Studio's import show every guard by name (test/stately.test.ts).
 
