@@ -60,7 +60,9 @@ export function messageFlow(model: ComposedModel, steps: readonly FlowStep[], lo
     const sentNow: number[] = [];
     const here = (): MscPoint => ({ step: i, slot: events.length });
     const add = (arrow: Omit<MscArrow, 'start' | 'end'>) => arrows.push({ ...arrow, start: here(), end: here() }) - 1;
-    for (const delivery of step.deliveries) {
+    // A receiver that neither changed nor sent anything after an event did nothing with it.
+    const didNothing = (k: number) => step.deliveries[k]!.ignored === true && !step.deliveries.slice(k + 1).some((d) => d.from === step.deliveries[k]!.to);
+    for (const [k, delivery] of step.deliveries.entries()) {
       if (delivery.from === 'environment') continue;
       const message = medium && (delivery.to === medium.actor) !== (delivery.from === medium.actor) ? medium.messageOf(delivery.from, delivery.to, delivery.event) : null;
       if (medium && message && delivery.to === medium.actor) {
@@ -75,7 +77,7 @@ export function messageFlow(model: ComposedModel, steps: readonly FlowStep[], lo
         const at = inMedium.findIndex((a) => arrows[a]!.to === delivery.to && arrows[a]!.label === message.label);
         if (at >= 0) {
           const arrow = inMedium.splice(at, 1)[0]!;
-          Object.assign(arrows[arrow]!, { end: here(), fate: delivery.ignored ? 'ignored' : 'arrived' });
+          Object.assign(arrows[arrow]!, { end: here(), fate: didNothing(k) ? 'ignored' : 'arrived' });
           events.push({ kind: 'arrive', arrow });
           continue;
         }
@@ -83,7 +85,7 @@ export function messageFlow(model: ComposedModel, steps: readonly FlowStep[], lo
       // Anything else is drawn where it happens: a loss notice, a disconnect, a message the
       // medium made up (a duplicate), an event between two actors.
       const label = message?.label ?? model.labelEvent(delivery.event);
-      events.push({ kind: 'event', arrow: add({ from: delivery.from, to: delivery.to, label, fate: delivery.ignored ? 'ignored' : 'arrived', viaMedium: false }) });
+      events.push({ kind: 'event', arrow: add({ from: delivery.from, to: delivery.to, label, fate: didNothing(k) ? 'ignored' : 'arrived', viaMedium: false }) });
     }
     if (medium) {
       // Match what the medium holds now against what was in it and what was just sent, per
@@ -124,8 +126,8 @@ export function messageFlow(model: ComposedModel, steps: readonly FlowStep[], lo
 
 // --- SVG ---------------------------------------------------------------------------------
 
-const LABEL_COLUMN = 240;
-const LANE_GAP = 230;
+const LABEL_COLUMN = 200;
+const LANE_GAP = 200;
 const LINE = 17;
 const BAND_PAD = 6;
 const HEAD = 30;
@@ -171,7 +173,7 @@ export function mscSvg(flow: MscFlow): string {
   const parts: string[] = [];
   flow.steps.forEach((step, i) => {
     const bandHeight = (tops[i + 1] ?? height) - tops[i]!;
-    const label = fitted(`${i}. ${step.label}${flow.loopStart === i ? ' ⟲' : ''}`, 38);
+    const label = fitted(`${i}. ${step.label}${flow.loopStart === i ? ' ⟲' : ''}`, 33);
     parts.push(
       `<g class="band" data-step="${i}"><rect x="0" y="${tops[i]}" width="${width}" height="${bandHeight}"/><text x="8" y="${tops[i]! + BAND_PAD + LINE * 0.7}">${escapeXml(label.shown)}${label.title}</text></g>`,
     );
@@ -201,7 +203,7 @@ export function mscSvg(flow: MscFlow): string {
 
 /** The arrowhead every chart refers to; a page holds it once. */
 export const mscDefinitions =
-  '<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs><marker id="msc-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="context-stroke"/></marker></defs></svg>';
+  '<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs><marker id="msc-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="context-stroke"/></marker></defs></svg>';
 
 // --- Mermaid -----------------------------------------------------------------------------
 

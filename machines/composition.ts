@@ -249,7 +249,10 @@ function stepEffect(deliveries: readonly { from: string; to: string; event: Even
     (d) => d.to === 'channel' && (d.event.type === 'mta.disconnect' || (d.event.type === 'mta.send' && (d.event as unknown as { pdu: Pdu }).pdu.kind === 'RTORJ')),
   );
   if (refused) return 'refused';
-  const ignoredPdu = deliveries.some((d) => d.from === 'channel' && d.to !== 'channel' && 'pdu' in d.event && d.ignored === true);
+  // An MTA that neither changed nor answered did nothing with the PDU.
+  const ignoredPdu = deliveries.some(
+    (d, k) => d.from === 'channel' && d.to !== 'channel' && 'pdu' in d.event && d.ignored === true && !deliveries.slice(k + 1).some((later) => later.from === d.to),
+  );
   return ignoredPdu || !changed ? 'ignored' : null;
 }
 
