@@ -319,13 +319,28 @@ const SCRIPT = `
     var whole = svg.getAttribute('viewBox').split(/\\s+/).map(Number);
     var box = whole.slice();
     function set(b) { box = b; svg.setAttribute('viewBox', b.join(' ')); }
+    // An element's box in the chart's own units (Graphviz puts everything in a translated group).
+    function boxOf(el) {
+      var b = el.getBBox(), m = svg.getScreenCTM().inverse().multiply(el.getScreenCTM());
+      var p = svg.createSVGPoint(); p.x = b.x; p.y = b.y; p = p.matrixTransform(m);
+      return [p.x, p.y, b.width, b.height];
+    }
     function region(id) {
       var el = id && svg.getElementById('s:' + id);
       if (!el) { set(whole.slice()); return; }
-      // The cluster's box in the chart's own units (Graphviz puts everything in a translated group).
-      var b = el.getBBox(), m = svg.getScreenCTM().inverse().multiply(el.getScreenCTM()), pad = 12;
-      var p = svg.createSVGPoint(); p.x = b.x; p.y = b.y; p = p.matrixTransform(m);
-      set([p.x - pad, p.y - pad, b.width + 2 * pad, b.height + 2 * pad]);
+      var b = boxOf(el), pad = 12;
+      set([b[0] - pad, b[1] - pad, b[2] + 2 * pad, b[3] + 2 * pad]);
+    }
+    // Close up on what the step did (its transitions and where they lead), with some context
+    // around it: a large region (association) would otherwise be drawn at a few pixels a letter.
+    function focus(elements) {
+      if (elements.length === 0) return false;
+      var boxes = elements.map(boxOf);
+      var x0 = Math.min.apply(null, boxes.map(function (b) { return b[0]; })), y0 = Math.min.apply(null, boxes.map(function (b) { return b[1]; }));
+      var x1 = Math.max.apply(null, boxes.map(function (b) { return b[0] + b[2]; })), y1 = Math.max.apply(null, boxes.map(function (b) { return b[1] + b[3]; }));
+      var w = Math.max(x1 - x0 + 80, 640), h = Math.max(y1 - y0 + 80, 260);
+      set([(x0 + x1 - w) / 2, (y0 + y1 - h) / 2, w, h]);
+      return true;
     }
     svg.addEventListener('wheel', function (event) {
       event.preventDefault();
@@ -343,7 +358,7 @@ const SCRIPT = `
       set([drag.box[0] - (event.clientX - drag.x) * scale, drag.box[1] - (event.clientY - drag.y) * scale, drag.box[2], drag.box[3]]);
     });
     svg.addEventListener('pointerup', function () { drag = null; });
-    return { region: region };
+    return { region: region, focus: focus };
   }
   data.traces.forEach(function (trace) {
     var root = document.getElementById(trace.anchor);
@@ -463,7 +478,15 @@ const SCRIPT = `
         if (region) regionOf[actor.name] = region;
         if (now.length > 0 && (moved === null || moved === data.medium)) moved = actor.name;
       });
-      if (follow.checked) show(moved || shown.actor || trace.actors.filter(function (a) { return a.chart; })[0].name, regionOf[moved || shown.actor] || null);
+      if (follow.checked) {
+        var who = moved || shown.actor || trace.actors.filter(function (a) { return a.chart; })[0].name;
+        show(who, regionOf[who] || null);
+        var svgShown = charts[who], zone = regionOf[who] && svgShown.getElementById('s:' + regionOf[who]);
+        var inZone = function (el) { return !zone || zone.contains(el) || el.id.indexOf('t:' + regionOf[who]) === 0; };
+        var just = Array.prototype.filter.call(svgShown.querySelectorAll('.just'), inZone);
+        var here = Array.prototype.filter.call(svgShown.querySelectorAll('.current'), function (el) { return el.id.indexOf('s:' + (regionOf[who] || '') + '.') === 0 && !el.classList.contains('cluster'); });
+        views[who].focus(just.length > 0 ? just.concat(here) : []);
+      }
       bands.forEach(function (band) { band.classList.toggle('current', Number(band.getAttribute('data-step')) === current); });
       arrows.forEach(function (arrow) {
         var s = Number(arrow.getAttribute('data-s')), e = Number(arrow.getAttribute('data-e'));
