@@ -1,39 +1,45 @@
 // results/report.html: one self-contained page (inline CSS, JS and SVG; a Content-Security-
-// Policy that forbids any network load) that opens from file://. It holds the verdict tables
-// and, for every counterexample, a stepper: previous / next / a slider (and the arrow keys),
-// the step's label, each machine's state, a sequence view of what travelled, the charts with
-// the current state and the transitions taken so far highlighted, and, where the suite names
-// one, the same steps replayed in the patched model beside it.
+// Policy that forbids any network load) that opens from file:// and is byte-identical from run
+// to run. For a design review it opens with the stories the suite reproduces, a legend, the
+// bounds and the provenance, then the verdict tables; then, for every counterexample, a
+// sentence saying what went wrong and a stepper (previous / next / a slider / the arrow keys)
+// that moves together: the message sequence chart (msc.ts), each machine's state as facts, the
+// same steps in the counterpart run (the patched model), and the charts with the active states
+// and the transitions just taken highlighted, region by region.
+//
+// This file builds what the page holds; report-page.ts is its style and script.
+//
+// Size: the counterexamples share most of their steps (the variants differ in one guard), so
+// the page data is a table of distinct values that steps refer to by number, and a chart (a
+// statechart, or an MSC several counterexamples share) is held once, in a <template>: the
+// page stays well under 1 MB without compression, which would need a decoder in the page.
 
-import type { AnyMachineSnapshot, StateValue } from 'xstate';
+import type { AnyMachineSnapshot, AnyStateMachine, StateValue } from 'xstate';
 import type { Trace } from './analysis';
 import { transitionsAtStart, transitionsTaken } from './coverage';
-import { initialSnapshots, performStep } from './explore';
+import { initialSnapshots, performStep, type Delivery } from './explore';
+import type { ComposedModel, EnvironmentStep, StateView } from './model';
+import { messageFlow, mscDefinitions, mscHeadSvg, mscSvg } from './msc';
 import type { RunOutcome } from './outcome';
-import { anchorOf, featuredCounterexample } from './report';
-import type { RunSpec, Suite } from './suite';
+import type { Provenance } from './provenance';
+import { anchorOf, failureSentence, featuredCounterexample } from './report';
+import { PAGE_SCRIPT, PAGE_STYLE } from './report-page';
+import { boundText, type BoundLine, type RunSpec, type Suite } from './suite';
 
-interface StepData {
-  readonly label: string;
-  /** Per actor: its state in words. */
-  readonly states: Readonly<Record<string, string>>;
-  /** Per actor: the ids of its active atomic states (for the chart). */
-  readonly active: Readonly<Record<string, readonly string[]>>;
-  /** Per actor: the chart transitions it took in this step. */
-  readonly taken: Readonly<Record<string, readonly string[]>>;
-  /** What travelled: [from, to, label, ignored]. */
-  readonly messages: readonly (readonly [string, string, string, boolean])[];
-}
-
-interface TraceData {
-  readonly anchor: string;
-  readonly title: string;
-  readonly ending: string;
-  readonly loopStart: number | null;
-  readonly actors: readonly { readonly name: string; readonly title: string; readonly chart: string }[];
-  readonly steps: readonly StepData[];
-  /** The same environment steps in the counterpart run: per step its states, or null once a step is not possible there. */
-  readonly counterpart: { readonly title: string; readonly states: readonly (Readonly<Record<string, string>> | null)[] } | null;
+/** Distinct values, each once; the page refers to them by their index. */
+class ValueTable {
+  readonly values: unknown[] = [];
+  private readonly ids = new Map<string, number>();
+  id(value: unknown): number {
+    const key = JSON.stringify(value);
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.values.length;
+      this.ids.set(key, id);
+      this.values.push(value);
+    }
+    return id;
+  }
 }
 
 function activeStateIds(rootId: string, value: StateValue): string[] {
@@ -41,73 +47,134 @@ function activeStateIds(rootId: string, value: StateValue): string[] {
   return Object.entries(value).flatMap(([key, child]) => (child === undefined ? [] : activeStateIds(`${rootId}.${key}`, child as StateValue)));
 }
 
-function traceData(outcome: RunOutcome, anchor: string, title: string, trace: Trace, counterpart: RunSpec | null): TraceData {
-  const { exploration } = outcome;
-  const model = exploration.model;
-  const machines = new Map(model.actors.map((actor) => [actor.name, actor.machine]));
-  const describe = (view: Readonly<Record<string, AnyMachineSnapshot>>) =>
-    Object.fromEntries(model.actors.map((actor) => [actor.name, model.describeActor(actor.name, view[actor.name]!)]));
-  const active = (view: Readonly<Record<string, AnyMachineSnapshot>>) =>
-    Object.fromEntries(model.actors.map((actor) => [actor.name, activeStateIds(actor.machine.id, view[actor.name]!.value)]));
+/** One step of a run, performed with the checker's own step function: what the page shows of it. */
+interface ShownStep {
+  readonly label: string;
+  readonly deliveries: readonly Delivery[];
+  readonly after: StateView;
+  /** Per actor, the chart transitions it took. */
+  readonly taken: Readonly<Record<string, readonly string[]>>;
+  /** The model's words for a step that did nothing or refused (stepEffect), else null. */
+  readonly effect: string | null;
+}
 
-  const steps: StepData[] = [];
-  const start = initialSnapshots(model);
-  steps.push({
-    label: '(start)',
-    states: describe(exploration.view(trace.states[0]!)),
-    active: active(exploration.view(trace.states[0]!)),
-    taken: Object.fromEntries(model.actors.map((actor) => [actor.name, transitionsAtStart(actor.machine, actor.input)])),
-    messages: start.deliveries.map((d) => [d.from, d.to, model.labelEvent(d.event), d.ignored === true] as const),
+function shownStep(model: ComposedModel, machines: ReadonlyMap<string, AnyStateMachine>, snapshots: Map<string, AnyMachineSnapshot>, step: EnvironmentStep): ShownStep {
+  const before = new Map(snapshots);
+  const taken: Record<string, string[]> = Object.fromEntries(model.actors.map((actor) => [actor.name, []]));
+  const deliveries = performStep(model, machines, snapshots, step, (actor, snapshot, event) => {
+    taken[actor]!.push(...transitionsTaken(machines.get(actor)!, snapshot, event));
   });
-  trace.steps.forEach((stepId, i) => {
-    const step = exploration.steps[stepId]!;
-    const taken: Record<string, string[]> = Object.fromEntries(model.actors.map((actor) => [actor.name, []]));
-    const snapshots = new Map(Object.entries(exploration.view(trace.states[i]!)));
-    const deliveries = performStep(model, machines, snapshots, step, (actor, before, event) => {
-      taken[actor]!.push(...transitionsTaken(machines.get(actor)!, before, event));
-    });
-    const after = exploration.view(trace.states[i + 1]!);
-    steps.push({
-      label: step.label,
-      states: describe(after),
-      active: active(after),
-      taken,
-      messages: deliveries.filter((d) => d.from !== 'environment').map((d) => [d.from, d.to, model.labelEvent(d.event), d.ignored === true] as const),
-    });
-  });
+  const changed = model.actors.some((actor) => snapshots.get(actor.name) !== before.get(actor.name));
+  return { label: step.label, deliveries, after: Object.fromEntries(snapshots), taken, effect: model.stepEffect?.(deliveries, changed) ?? null };
+}
+
+/** The start of a run: what the actors sent while they started, and the transitions they took. */
+function startStep(model: ComposedModel): { step: ShownStep; snapshots: Map<string, AnyMachineSnapshot> } {
+  const { snapshots, deliveries } = initialSnapshots(model);
+  const taken = Object.fromEntries(model.actors.map((actor) => [actor.name, transitionsAtStart(actor.machine, actor.input)]));
+  return { step: { label: '(start)', deliveries, after: Object.fromEntries(snapshots), taken, effect: null }, snapshots };
+}
+
+/** The trace's steps in its own run, replayed from the start. */
+function replayed(outcome: RunOutcome, trace: Trace): ShownStep[] {
+  const { model } = outcome.exploration;
+  const machines = new Map(model.actors.map((actor) => [actor.name, actor.machine]));
+  const { step: first, snapshots } = startStep(model);
+  return [first, ...trace.steps.map((stepId) => shownStep(model, machines, snapshots, outcome.exploration.steps[stepId]!))];
+}
+
+/** The same environment steps, by label, in the counterpart run; null from the first step it does not offer. */
+function inCounterpart(counterpart: RunSpec, labels: readonly string[]): (ShownStep | null)[] {
+  const { model } = counterpart;
+  const machines = new Map(model.actors.map((actor) => [actor.name, actor.machine]));
+  const { step: first, snapshots } = startStep(model);
+  const shown: (ShownStep | null)[] = [first];
+  let possible = true;
+  for (const label of labels) {
+    const offered: EnvironmentStep | undefined = possible ? model.environment(Object.fromEntries(snapshots)).find((s) => s.label === label) : undefined;
+    possible = offered !== undefined;
+    shown.push(offered === undefined ? null : shownStep(model, machines, snapshots, offered));
+  }
+  return shown;
+}
+
+interface TraceData {
+  readonly anchor: string;
+  readonly title: string;
+  readonly sentence: string;
+  readonly ending: string;
+  readonly loopStart: number | null;
+  readonly actors: readonly { readonly name: string; readonly title: string; readonly chart: string | null; readonly facts: number }[];
+  /** Per step, an index into the step table. */
+  readonly steps: readonly number[];
+  readonly counterpart: { readonly title: string; readonly steps: readonly (number | null)[] } | null;
+  /** The MSC: an index into the chart templates. */
+  readonly msc: number;
+}
+
+interface PageData {
+  readonly values: unknown[];
+  readonly steps: unknown[];
+  readonly traces: TraceData[];
+  /** The model's medium (its network), whose chart the page shows only when nothing else moved. */
+  readonly medium: string | null;
+}
+
+/** Builds one counterexample's page data, interning its values and steps and its MSC. */
+function traceData(
+  page: { values: ValueTable; steps: ValueTable; mscs: ValueTable },
+  outcome: RunOutcome,
+  anchor: string,
+  title: string,
+  property: string,
+  trace: Trace,
+  counterpart: RunSpec | null,
+  charts: ReadonlySet<string>,
+): TraceData {
+  const { exploration, spec } = outcome;
+  const model = exploration.model;
+  const { values } = page;
+  const factsOf = (actor: string, snapshot: AnyMachineSnapshot) => model.factsOf?.(actor, snapshot) ?? [];
+  const record = (run: ComposedModel, step: ShownStep, full: boolean) => {
+    const describe = (actor: string) => values.id(run.describeActor(actor, step.after[actor]!));
+    const facts = (actor: string) => values.id((run.factsOf?.(actor, step.after[actor]!) ?? []).map((f) => values.id(f.value)));
+    return full
+      ? {
+          l: values.id(step.label),
+          s: run.actors.map((a) => describe(a.name)),
+          f: run.actors.map((a) => facts(a.name)),
+          a: run.actors.map((a) => values.id(activeStateIds(a.machine.id, step.after[a.name]!.value))),
+          t: run.actors.map((a) => values.id(step.taken[a.name] ?? [])),
+          e: step.effect === null ? -1 : values.id(step.effect),
+        }
+      : { s: run.actors.map((a) => describe(a.name)), f: run.actors.map((a) => facts(a.name)), e: step.effect === null ? -1 : values.id(step.effect) };
+  };
+
+  const shown = replayed(outcome, trace);
+  const flow = messageFlow(model, shown, trace.loopStart ?? null);
+  const start = exploration.view(trace.states[0]!);
+  const mscHtml = `${mscHeadSvg(flow)}${mscSvg(flow)}`;
 
   let counterpartData: TraceData['counterpart'] = null;
   if (counterpart !== null) {
-    const runtime = counterpart.model.startRuntime();
-    const states: (Record<string, string> | null)[] = [];
-    try {
-      states.push(Object.fromEntries(counterpart.model.actors.map((a) => [a.name, counterpart.model.describeActor(a.name, runtime.snapshots()[a.name]!)])));
-      let possible = true;
-      for (const stepId of trace.steps) {
-        const label = exploration.steps[stepId]!.label;
-        const offered = possible ? counterpart.model.environment(runtime.snapshots()).find((s) => s.label === label) : undefined;
-        if (offered === undefined) {
-          possible = false;
-          states.push(null);
-          continue;
-        }
-        runtime.perform(offered.payload);
-        states.push(Object.fromEntries(counterpart.model.actors.map((a) => [a.name, counterpart.model.describeActor(a.name, runtime.snapshots()[a.name]!)])));
-      }
-    } finally {
-      runtime.stop();
-    }
-    counterpartData = { title: counterpart.id, states };
+    const steps = inCounterpart(counterpart, shown.slice(1).map((s) => s.label));
+    counterpartData = { title: counterpart.id, steps: steps.map((s) => (s === null ? null : page.steps.id(record(counterpart.model, s, false)))) };
   }
-
   return {
     anchor,
     title,
+    sentence: failureSentence(spec, property, exploration, trace),
     ending: trace.ending,
     loopStart: trace.loopStart ?? null,
-    actors: model.actors.map((actor) => ({ name: actor.name, title: model.actorTitles?.[actor.name] ?? actor.name, chart: actor.machine.id })),
-    steps,
+    actors: model.actors.map((actor) => ({
+      name: actor.name,
+      title: model.actorTitles?.[actor.name] ?? actor.name,
+      chart: charts.has(actor.machine.id) ? actor.machine.id : null,
+      facts: values.id(factsOf(actor.name, start[actor.name]!).map((f) => f.label)),
+    })),
+    steps: shown.map((step) => page.steps.id(record(model, step, true))),
     counterpart: counterpartData,
+    msc: page.mscs.id(mscHtml),
   };
 }
 
@@ -137,139 +204,79 @@ function summaryHtml(outcomes: readonly RunOutcome[]): string {
     .join('\n');
 }
 
-const STYLE = `
-body { font: 14px/1.45 system-ui, sans-serif; margin: 1.5em; color: #222; max-width: 1600px; }
-table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
-th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }
-td.fail a { color: #b00020; font-weight: 600; }
-td.pass { color: #1b5e20; }
-td.other { color: #666; }
-section.trace { border-top: 2px solid #888; margin-top: 2em; padding-top: 0.5em; }
-.controls { display: flex; gap: 0.6em; align-items: center; margin: 0.5em 0; }
-.controls input[type=range] { width: 24em; }
-.step-label { font-weight: 600; font-size: 1.1em; margin: 0.3em 0; }
-.panes { display: grid; grid-template-columns: repeat(3, 1fr); gap: 0.6em; }
-.actor { border: 1px solid #ccc; border-radius: 6px; padding: 0.4em 0.6em; }
-.actor h4, .counterpart h4 { margin: 0 0 0.2em; }
-.counterpart { margin-top: 0.5em; padding: 0.4em 0.6em; background: #f3f7ff; border-radius: 6px; }
-.sequence { font-family: ui-monospace, monospace; font-size: 12px; margin: 0.6em 0; max-height: 22em; overflow: auto; border: 1px solid #ddd; }
-.sequence .row { display: grid; grid-template-columns: 3em 1fr 1fr 1fr; padding: 0 0.3em; }
-.sequence .row.note { color: #555; background: #f6f6f6; }
-.sequence .row.current { background: #fff4c2; }
-.sequence .row.later { display: none; }
-.sequence .ignored { color: #b00020; }
-.charts { display: grid; grid-template-columns: 1fr 1fr; gap: 0.6em; }
-.charts figure { margin: 0; border: 1px solid #ddd; overflow: auto; max-height: 40em; }
-.charts svg { width: 100%; height: auto; }
-.charts .current > polygon, .charts .current > path, .charts .current > ellipse { fill: #ffe08a; stroke: #b00020; stroke-width: 3; }
-.charts .taken > path { stroke: #1565c0; stroke-width: 2.5; }
-.charts .taken > polygon { stroke: #1565c0; fill: #1565c0; }
-`;
+/** The anchor of the counterexample a story names: the one shaped like the report when there is one. */
+function counterexampleAnchor(outcomes: readonly RunOutcome[], run: string, property: string): string | null {
+  const outcome = outcomes.find((o) => o.spec.id === run);
+  const result = outcome?.results.find((r) => r.name === property);
+  if (!outcome || !result?.counterexample) return null;
+  const name = result.illustration ? `${result.name} ${result.illustration.name}` : result.name;
+  return `${anchorOf(outcome.spec.section, name)}-${outcome.spec.group}`;
+}
 
-const SCRIPT = `
-(function () {
-  var data = JSON.parse(document.getElementById('report-data').textContent);
-  var active = null;
-  function esc(s) { return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'); }
-  data.traces.forEach(function (trace) {
-    var root = document.getElementById(trace.anchor);
-    var slider = root.querySelector('.slider');
-    var position = root.querySelector('.position');
-    var label = root.querySelector('.step-label');
-    var charts = {};
-    trace.actors.forEach(function (actor) {
-      var figure = root.querySelector('figure[data-actor="' + actor.name + '"]');
-      if (!figure) return;
-      var template = document.getElementById('chart-' + actor.chart);
-      figure.appendChild(document.importNode(template.content, true));
-      charts[actor.name] = figure.querySelector('svg');
-    });
-    var current = 0;
-    function render(i) {
-      current = Math.max(0, Math.min(trace.steps.length - 1, i));
-      var step = trace.steps[current];
-      slider.value = String(current);
-      position.textContent = 'step ' + current + ' of ' + (trace.steps.length - 1);
-      label.textContent = current + '. ' + step.label + (trace.loopStart === current ? ' (the cycle starts here)' : '') +
-        (current === trace.steps.length - 1 ? ' (last step: ' + trace.ending + ')' : '');
-      trace.actors.forEach(function (actor) {
-        root.querySelector('.actor[data-actor="' + actor.name + '"] .state').textContent = step.states[actor.name];
-        var svg = charts[actor.name];
-        if (!svg) return;
-        svg.querySelectorAll('.current, .taken').forEach(function (el) { el.classList.remove('current', 'taken'); });
-        step.active[actor.name].forEach(function (id) {
-          var el = svg.getElementById('s:' + id);
-          if (el) el.classList.add('current');
-        });
-        for (var k = 0; k <= current; k++) {
-          trace.steps[k].taken[actor.name].forEach(function (id) {
-            svg.querySelectorAll('[id^="t:' + CSS.escape(id) + '"]').forEach(function (el) {
-              if (el.id === 't:' + id || el.id.indexOf('t:' + id + ':') === 0) el.classList.add('taken');
-            });
-          });
-        }
-      });
-      root.querySelectorAll('.sequence .row').forEach(function (row) {
-        var at = Number(row.getAttribute('data-step'));
-        row.classList.toggle('current', at === current);
-        row.classList.toggle('later', at > current);
-      });
-      if (trace.counterpart) {
-        var other = trace.counterpart.states[current];
-        root.querySelector('.counterpart .states').innerHTML = other === null
-          ? '<em>this step is not possible in ' + esc(trace.counterpart.title) + '</em>'
-          : trace.actors.map(function (a) { return '<div><b>' + esc(a.title) + ':</b> ' + esc(other[a.name]) + '</div>'; }).join('');
-      }
-    }
-    root.querySelector('.prev').addEventListener('click', function () { active = stepper; render(current - 1); });
-    root.querySelector('.next').addEventListener('click', function () { active = stepper; render(current + 1); });
-    slider.addEventListener('input', function () { active = stepper; render(Number(slider.value)); });
-    var stepper = { render: function (delta) { render(current + delta); } };
-    root.addEventListener('click', function () { active = stepper; });
-    if (active === null) active = stepper;
-    render(0);
+function storiesHtml(suite: Suite, outcomes: readonly RunOutcome[]): string {
+  if (!suite.stories?.length) return '';
+  const cards = suite.stories.map((story) => {
+    const anchor = story.shownBy ? counterexampleAnchor(outcomes, story.shownBy.run, story.shownBy.property) : null;
+    const link = anchor ? `<p class="shown-by"><a href="#${anchor}">Step through it: “${escapeHtml(story.shownBy!.property)}” in ${escapeHtml(story.shownBy!.run)}</a></p>` : '';
+    return `<article class="story"><h3>${escapeHtml(story.title)}</h3><p>${story.sentences.map(escapeHtml).join(' ')}</p>${link}</article>`;
   });
-  document.addEventListener('keydown', function (event) {
-    if (!active) return;
-    if (event.key === 'ArrowRight') { active.render(1); event.preventDefault(); }
-    if (event.key === 'ArrowLeft') { active.render(-1); event.preventDefault(); }
-  });
-})();
-`;
+  return `<h2>The field reports</h2><div class="stories">${cards.join('')}</div>`;
+}
+
+const LEGEND = `<h2>How to read this page</h2>
+<div class="legend">
+<dl><dt class="pass">pass</dt><dd>holds in every reachable state (a liveness property: on every fair path, with a premise that occurs)</dd>
+<dt class="fail">FAIL</dt><dd>violated; the link opens the shortest counterexample (and one shaped like the field report, where there is one)</dd>
+<dt class="other">n/a</dt><dd>does not apply to this run; the run's page in results/ gives the reason</dd>
+<dt class="other">vacuous</dt><dd>the premise never occurs, so the pass would say nothing</dd></dl>
+<dl><dt><svg width="60" height="14"><line x1="2" y1="7" x2="56" y2="7" class="lg-msg" marker-end="url(#msc-arrow)"/></svg></dt><dd>a message from sender to receiver, across the channel; it slants over the steps it was in flight</dd>
+<dt><svg width="60" height="14"><line x1="2" y1="7" x2="50" y2="7" class="lg-lost"/><path class="lg-x" d="M45,2l10,10m0,-10l-10,10"/></svg></dt><dd>lost with the connection (or sent where there was none): it ends in a cross on the channel</dd>
+<dt><svg width="60" height="14"><line x1="2" y1="7" x2="56" y2="7" class="lg-own" marker-end="url(#msc-arrow)"/></svg></dt><dd>the channel's own notice (a loss noticed) or a disconnect</dd>
+<dt><span class="lg-ignored">(ignored)</span></dt><dd>it arrived and the receiver did nothing with it</dd></dl>
+<dl><dt><span class="lg-current">state</span></dt><dd>a state the machine is in at this step</dd>
+<dt><span class="lg-just">edge</span></dt><dd>a transition taken in this step</dd>
+<dt><span class="lg-taken">edge</span></dt><dd>a transition taken earlier in the trace</dd>
+<dt><span class="lg-changed">fact</span></dt><dd>a fact that changed in this step</dd></dl>
+</div>`;
+
+function boundsHtml(bounds: readonly BoundLine[]): string {
+  const rows = bounds.map((b) => `<tr><th scope="row">${escapeHtml(b.name)}</th><td>${escapeHtml(boundText(b.value))}</td><td>${escapeHtml(b.reason)}</td></tr>`);
+  return `<h2>Bounds</h2><p>Every run explores every reachable state within these bounds; a run whose name says otherwise (e.g. “2 losses”) changes only that.</p><table class="bounds"><thead><tr><th>bound</th><th>value</th><th>why</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function provenanceHtml(provenance: Provenance): string {
+  return `<p class="provenance" id="provenance">Made by ${escapeHtml(provenance.tool)} ${escapeHtml(provenance.toolVersion)} with xstate ${escapeHtml(provenance.xstateVersion)} (as package-lock.json pins it). Model sources ${provenance.modelFiles.map((f) => `<code>${escapeHtml(f)}</code>`).join(', ')}: sha256 <code>${escapeHtml(provenance.modelHash)}</code> (first 16 hex digits; the same sources give the same page).</p>`;
+}
 
 function traceSection(trace: TraceData): string {
-  const sequence = trace.steps
-    .map((step, i) => {
-      const lane = (name: string) => trace.actors.findIndex((a) => a.name === name);
-      const note = `<div class="row note" data-step="${i}"><span>${i}</span><span>${escapeHtml(step.label)}</span><span></span><span></span></div>`;
-      const arrows = step.messages.map(([from, to, text, ignored]) => {
-        const columns = ['', '', ''];
-        const left = lane(from) < lane(to);
-        const arrow = `${left ? '' : '◀ '}${escapeHtml(text)}${ignored ? ' <span class="ignored">(ignored)</span>' : ''}${left ? ' ▶' : ''}`;
-        columns[Math.min(lane(from), lane(to))] = `${escapeHtml(trace.actors[lane(from)]!.title)} → ${escapeHtml(trace.actors[lane(to)]!.title)}: ${arrow}`;
-        return `<div class="row" data-step="${i}"><span></span>${columns.map((c) => `<span>${c}</span>`).join('')}</div>`;
-      });
-      return [note, ...arrows].join('');
-    })
-    .join('\n');
   const last = trace.steps.length - 1;
+  const withCharts = trace.actors.filter((a) => a.chart !== null);
   return `
 <section class="trace" id="${trace.anchor}">
   <h2>${escapeHtml(trace.title)}</h2>
+  <p class="sentence">${escapeHtml(trace.sentence)}</p>
   <div class="controls">
     <button class="prev" type="button">◀ previous</button>
     <input class="slider" type="range" min="0" max="${last}" value="0" aria-label="step">
     <button class="next" type="button">next ▶</button>
     <span class="position"></span>
+    <span class="step-label"></span>
   </div>
-  <div class="step-label"></div>
-  <div class="panes">${trace.actors.map((a) => `<div class="actor" data-actor="${a.name}"><h4>${escapeHtml(a.title)}</h4><div class="state"></div></div>`).join('')}</div>
-  ${trace.counterpart ? `<div class="counterpart"><h4>The same steps in ${escapeHtml(trace.counterpart.title)}</h4><div class="states"></div></div>` : ''}
-  <div class="sequence">${sequence}</div>
-  <div class="charts">${trace.actors
-    .filter((a) => a.chart !== 'channel')
-    .map((a) => `<figure data-actor="${a.name}"><figcaption>${escapeHtml(a.title)}: current state highlighted, transitions taken so far in blue</figcaption></figure>`)
-    .join('')}</div>
+  <div class="middle">
+    <div class="msc" data-msc="${trace.msc}"></div>
+    <div class="panes">
+      ${trace.counterpart ? `<p class="effect"></p>` : ''}
+      <div class="facts-box"></div>
+      <details class="words"><summary>The same states in words, as in the step tables</summary>
+      ${trace.actors.map((a) => `<div class="actor" data-actor="${a.name}"><b>${escapeHtml(a.title)}:</b> <span class="state"></span></div>`).join('')}
+      ${trace.counterpart ? `<div class="counterpart"><h4>The same steps in ${escapeHtml(trace.counterpart.title)}</h4><div class="states"></div></div>` : ''}
+      </details>
+    </div>
+  </div>
+  <div class="charts">
+    <div class="chart-bar">${withCharts.map((a) => `<button type="button" data-actor="${a.name}">${escapeHtml(a.title)}</button>`).join('')}<span class="sep"></span><span class="regions"></span><span class="sep"></span><label><input class="follow" type="checkbox" checked> follow the step</label><span class="hint">· wheel: zoom · drag: pan</span></div>
+    ${withCharts.map((a) => `<figure data-actor="${a.name}" aria-label="${escapeHtml(a.title)}'s chart"></figure>`).join('')}
+  </div>
 </section>`;
 }
 
@@ -278,7 +285,11 @@ export function reportHtml(
   outcomes: readonly RunOutcome[],
   charts: readonly { name: string; svg: string }[],
   counterpartOf: (run: RunSpec) => RunSpec | null,
+  bounds: readonly BoundLine[] = [],
+  provenance: Provenance | null = null,
 ): string {
+  const page = { values: new ValueTable(), steps: new ValueTable(), mscs: new ValueTable() };
+  const chartIds = new Set(charts.map((c) => c.name));
   const traces: TraceData[] = [];
   for (const outcome of outcomes) {
     const counterpart = counterpartOf(outcome.spec);
@@ -286,12 +297,12 @@ export function reportHtml(
     for (const result of outcome.results) {
       if (result.counterexample) {
         const title = `${spec.id}: “${result.name}” fails (${result.counterexample.steps.length} steps)`;
-        traces.push(traceData(outcome, `${anchorOf(spec.section, result.name)}-${spec.group}`, title, result.counterexample, counterpart));
+        traces.push(traceData(page, outcome, `${anchorOf(spec.section, result.name)}-${spec.group}`, title, result.name, result.counterexample, counterpart, chartIds));
       }
       if (result.illustration) {
         const { name, trace } = result.illustration;
         const title = `${spec.id}: “${result.name}” fails, ${name} (${trace.steps.length} steps)`;
-        traces.push(traceData(outcome, `${anchorOf(spec.section, `${result.name} ${name}`)}-${spec.group}`, title, trace, counterpart));
+        traces.push(traceData(page, outcome, `${anchorOf(spec.section, `${result.name} ${name}`)}-${spec.group}`, title, result.name, trace, counterpart, chartIds));
       }
     }
   }
@@ -301,28 +312,37 @@ export function reportHtml(
   const featuredAt = traces.findIndex((t) => t.anchor === featuredAnchor);
   if (featuredAt > 0) traces.unshift(...traces.splice(featuredAt, 1));
   const featuredLine = featuredAt >= 0 ? `<p>Featured, first below: <a href="#${traces[0]!.anchor}">${escapeHtml(traces[0]!.title)}</a>.</p>` : '';
-  const json = JSON.stringify({ traces }).replace(/</g, '\\u003c');
-  const templates = charts.map(({ name, svg }) => `<template id="chart-${name}">${svg.replace(/<\?xml[^>]*>\s*/, '').replace(/<!DOCTYPE[^>]*>\s*/, '')}</template>`);
+  const medium = outcomes[0]?.exploration.model.medium?.actor ?? null;
+  const data: PageData = { values: page.values.values, steps: page.steps.values, traces, medium };
+  const json = JSON.stringify(data).replace(/</g, '\\u003c');
+  const chartTemplates = charts.map(({ name, svg }) => `<template id="chart-${name}">${svg.replace(/<\?xml[^>]*>\s*/, '').replace(/<!DOCTYPE[^>]*>\s*/, '').replace(/<!--[\s\S]*?-->\s*/g, '')}</template>`);
+  const mscTemplates = page.mscs.values.map((html, i) => `<template id="msc-${i}">${html as string}</template>`);
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 <title>${escapeHtml(suite.title)}: verification report</title>
-<style>${STYLE}</style>
+<style>${PAGE_STYLE}</style>
 </head>
 <body>
 <!-- Generated by \`npm run verify\`. Do not edit. Self-contained: it loads nothing from the network. -->
+${mscDefinitions}
 <h1>${escapeHtml(suite.title)}: verification report</h1>
 ${suite.introduction.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n')}
+${provenance ? provenanceHtml(provenance) : ''}
+${storiesHtml(suite, outcomes)}
 ${featuredLine}
-<p>Each counterexample below has a stepper: previous / next, the slider, or the ← → keys (on the stepper last clicked).</p>
+${LEGEND}
+${bounds.length > 0 ? boundsHtml(bounds) : ''}
 <h2>Verdicts</h2>
+<p>Each counterexample below opens with what went wrong, then has a stepper: previous / next, the slider, or the ← → keys (on the stepper last clicked). The message sequence chart, the facts, the same steps in the patched model, and the charts follow it.</p>
 ${summaryHtml(outcomes)}
 ${traces.map(traceSection).join('\n')}
-${templates.join('\n')}
+${chartTemplates.join('\n')}
+${mscTemplates.join('\n')}
 <script id="report-data" type="application/json">${json}</script>
-<script>${SCRIPT}</script>
+<script>${PAGE_SCRIPT}</script>
 </body>
 </html>
 `;

@@ -99,6 +99,54 @@ export interface ComposedModel<TPayload = unknown> {
   labelEvent(event: EventObject): string;
   /** Short text for an actor's state in a step table. */
   describeActor(actor: string, snapshot: AnyMachineSnapshot): string;
+  /**
+   * Optional, for report.html: an actor's state as labelled facts (e.g. "Turn": "not holding"),
+   * shown in its pane beside the chart; a fact that changes in a step is highlighted.
+   */
+  factsOf?(actor: string, snapshot: AnyMachineSnapshot): readonly Fact[];
+  /**
+   * Optional: the actor that carries messages between the others (a network). With it, the
+   * message sequence charts draw a message from its sender across this actor's lifeline to its
+   * receiver, and mark the ones this actor lost.
+   */
+  readonly medium?: Medium;
+  /**
+   * Optional: a few words for a step that did nothing, or refused what it was given ("ignored",
+   * "refused"), from what travelled during it and whether any actor's state changed; null
+   * for a step that did something. The report shows it where the counterpart run differs.
+   */
+  stepEffect?(deliveries: readonly { readonly from: string; readonly to: string; readonly event: EventObject; readonly ignored?: boolean }[], changed: boolean): string | null;
+}
+
+/** One labelled part of an actor's state, for the report's panes. */
+export interface Fact {
+  readonly label: string;
+  readonly value: string;
+}
+
+/** A message as the medium holds it: who sent it, for whom, and its text. */
+export interface MessageInFlight {
+  readonly from: string;
+  readonly to: string;
+  readonly label: string;
+}
+
+/**
+ * How messages travel through one actor. The checker learns which message a send is, and
+ * which ones are in flight in each state; a message that leaves the medium without reaching
+ * its receiver was lost there. Labels must be the same text for the same message on the way
+ * in, in flight and on the way out.
+ */
+export interface Medium {
+  readonly actor: string;
+  /**
+   * The message an event to or from the medium carries, with the actor it is for, or null when
+   * it carries none (a loss notice, a disconnect): those are drawn as the medium's own events.
+   * `from` is the actor that sent the event (the medium itself for a delivery).
+   */
+  messageOf(from: string, to: string, event: EventObject): MessageInFlight | null;
+  /** The messages in flight in the medium's state, oldest first in each direction. */
+  inFlight(snapshot: AnyMachineSnapshot): readonly MessageInFlight[];
 }
 
 // --- properties ------------------------------------------------------------------------
@@ -126,6 +174,12 @@ interface PropertyBase {
    * reason (e.g. a two-way-alternate property in monologue).
    */
   readonly notApplicableBecause?: string;
+  /**
+   * Optional, for the reports: one sentence saying what went wrong at the end of a
+   * counterexample ("nobody holds the Turn and 2 messages wait at A"), computed from its
+   * states, first to last; `loopStart` is where the cycle of a trace ending in one starts.
+   */
+  explain?(states: readonly StateView[], loopStart: number | null): string;
 }
 
 /** Holds in every reachable state. */

@@ -14,6 +14,7 @@ import { toDot, toMermaid, toSvg } from './diagram';
 import { reportHtml } from './html-report';
 import { observedRun, type RunOutcome } from './outcome';
 import { interruption, turn } from './pipeline';
+import { provenanceOf } from './provenance';
 import { readmeSection, README_BEGIN, README_END } from './readme';
 import { groupJson, groupMarkdown, summaryMarkdown } from './report';
 import type { Suite } from './suite';
@@ -148,7 +149,7 @@ export async function verifyFiles(
     files.set(join(resultsDir, 'machines', `${name}.dot`), toDot(machine));
     files.set(join(resultsDir, 'machines', `${name}.mmd`), toMermaid(machine));
   }
-  files.set(join(resultsDir, 'report.html'), reportHtml(suite, outcomes, charts, (run) => suite.counterpartOf(run)));
+  files.set(join(resultsDir, 'report.html'), reportHtml(suite, outcomes, charts, (run) => suite.counterpartOf(run), bounds, provenanceOf(suite.modelSources)));
   if (options.readme && existsSync(suite.readmePath)) {
     const readme = readFileSync(suite.readmePath, 'utf8');
     const begin = readme.indexOf(README_BEGIN);

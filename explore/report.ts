@@ -6,6 +6,7 @@ import type { PropertyResult, Trace } from './analysis';
 import type { Delivery, Exploration } from './explore';
 import { initialSnapshots } from './explore';
 import type { RunOutcome } from './outcome';
+import { messageFlow, mscMermaid, type MscFlow } from './msc';
 import { boundText, type BoundLine, type MutantRuns, type RunSpec, type Suite } from './suite';
 
 /** v2: bounds per run, as numbers and lists (v1 had one bounds table per file, as text). */
@@ -71,30 +72,27 @@ export function traceTable(exploration: Exploration, trace: Trace): string {
   return lines.join('\n');
 }
 
-function mermaidText(text: string): string {
-  // Mermaid reads ';' and '#' specially in messages.
-  return text.replace(/;/g, ',').replace(/#/g, 'no. ');
+/** The message sequence chart of a trace (see msc.ts). */
+export function traceFlow(exploration: Exploration, trace: Trace): MscFlow {
+  const steps = deliveriesOf(exploration, trace).map((deliveries, i) => ({
+    label: i === 0 ? '(start)' : exploration.steps[trace.steps[i - 1]!]!.label,
+    deliveries,
+    after: exploration.view(trace.states[i]!),
+  }));
+  return messageFlow(exploration.model, steps, trace.loopStart ?? null);
 }
 
 export function sequenceDiagram(exploration: Exploration, trace: Trace): string {
-  const actors = exploration.actorNames;
-  const id = (actor: string) => `P${actors.indexOf(actor)}`;
-  const lines = ['sequenceDiagram'];
-  for (const actor of actors) lines.push(`  participant ${id(actor)} as ${mermaidText(titleOf(exploration, actor))}`);
-  deliveriesOf(exploration, trace).forEach((deliveries, i) => {
-    if (i > 0) {
-      const step = exploration.steps[trace.steps[i - 1]!]!;
-      const loop = trace.loopStart !== undefined && i - 1 === trace.loopStart ? ' (cycle starts)' : '';
-      lines.push(`  Note over ${id(step.actor)}: ${i}. ${mermaidText(step.label)}${loop}`);
-    }
-    for (const delivery of deliveries) {
-      if (delivery.from === 'environment') continue;
-      const label = exploration.model.labelEvent(delivery.event) + (delivery.ignored ? ' (ignored)' : '');
-      lines.push(`  ${id(delivery.from)}->>${id(delivery.to)}: ${mermaidText(label)}`);
-    }
-  });
-  if (trace.loopStart !== undefined) lines.push(`  Note over ${id(actors[0]!)}: back to step ${trace.loopStart}, forever`);
-  return lines.join('\n');
+  return mscMermaid(traceFlow(exploration, trace), (i) => exploration.steps[trace.steps[i - 1]!]!.actor);
+}
+
+/**
+ * What went wrong at the end of a counterexample, in one sentence, when the property says (its
+ * explain()); else the analysis's words for the ending.
+ */
+export function failureSentence(spec: RunSpec, property: string, exploration: Exploration, trace: Trace): string {
+  const explain = spec.properties.find((p) => p.name === property)?.explain;
+  return explain ? explain(trace.states.map((s) => exploration.view(s)), trace.loopStart ?? null) : `${trace.ending[0]!.toUpperCase()}${trace.ending.slice(1)}.`;
 }
 
 function verdictText(result: PropertyResult): string {
@@ -160,13 +158,13 @@ export function summaryMarkdown(suite: Suite, bounds: readonly BoundLine[], outc
   ].join('\n');
 }
 
-function traceSection(outcome: RunOutcome, anchor: string, heading: string, trace: Trace): string[] {
+function traceSection(outcome: RunOutcome, anchor: string, heading: string, property: string, trace: Trace): string[] {
   const { exploration } = outcome;
   return [
     `<a id="${anchor}"></a>`,
     `### ${heading}`,
     '',
-    `Ends: ${trace.ending}.`,
+    `**What went wrong:** ${failureSentence(outcome.spec, property, exploration, trace)} Ends: ${trace.ending}.`,
     '',
     traceTable(exploration, trace),
     '',
@@ -180,10 +178,10 @@ function traceSection(outcome: RunOutcome, anchor: string, heading: string, trac
 function counterexampleSection(outcome: RunOutcome, result: PropertyResult): string[] {
   const { spec } = outcome;
   const trace = result.counterexample!;
-  const parts = traceSection(outcome, anchorOf(spec.section, result.name), `${spec.section}: “${result.name}” fails (${trace.steps.length} steps)`, trace);
+  const parts = traceSection(outcome, anchorOf(spec.section, result.name), `${spec.section}: “${result.name}” fails (${trace.steps.length} steps)`, result.name, trace);
   if (result.illustration) {
     const { name, trace: shaped } = result.illustration;
-    parts.push(...traceSection(outcome, anchorOf(spec.section, `${result.name} ${name}`), `${spec.section}: “${result.name}” fails, ${name} (${shaped.steps.length} steps)`, shaped));
+    parts.push(...traceSection(outcome, anchorOf(spec.section, `${result.name} ${name}`), `${spec.section}: “${result.name}” fails, ${name} (${shaped.steps.length} steps)`, result.name, shaped));
   }
   return parts;
 }

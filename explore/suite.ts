@@ -72,10 +72,22 @@ export interface MutantRuns {
   readonly runs: readonly { readonly fault: RunSpec; readonly base: RunSpec }[];
 }
 
+/** A field report the suite reproduces, told for a design review at the top of report.html. */
+export interface Story {
+  /** E.g. "KB Q166594: the Turn is lost on recovery". */
+  readonly title: string;
+  /** What happens, in a few plain sentences (three read well). */
+  readonly sentences: readonly string[];
+  /** The counterexample that shows it, linked from the story: a run id and a property name. */
+  readonly shownBy?: { readonly run: string; readonly property: string };
+}
+
 export interface Suite {
   readonly title: string;
   /** Paragraphs printed under the title of every report. */
   readonly introduction: readonly string[];
+  /** Optional: the field reports the suite reproduces, told at the top of report.html. */
+  readonly stories?: readonly Story[];
   readonly options: readonly OptionSpec[];
   /** A one-line complaint about a combination of options, or null when they fit together. */
   conflict(values: OptionValues): string | null;

@@ -3,7 +3,7 @@
 // bounds, and how to start the same system with real actors for replays.
 
 import type { AnyMachineSnapshot, EventObject } from 'xstate';
-import type { ComposedModel, EnvironmentStep, StateView } from '../explore/model';
+import type { ComposedModel, EnvironmentStep, Fact, Medium, StateView } from '../explore/model';
 import type { Bounds } from './bounds';
 import { messagesFrom } from './bounds';
 import { channelMachine, validateChannelInput, type ChannelContext } from './channel.machine';
@@ -191,6 +191,71 @@ function describeChannel(snapshot: AnyMachineSnapshot & { context: ChannelContex
   return `${connection} · to B: ${queue(context.toB)} · to A: ${queue(context.toA)}${notices.length ? ` · loss not yet seen by ${notices.join(',')}` : ''}`;
 }
 
+const sizesOf = (agreement: MtaContext['agreed'], unit: string, pick: (a: NonNullable<MtaContext['agreed']>) => number) =>
+  agreement === null ? '—' : `${pick(agreement)}${unit}`;
+
+/** An MTA's state as the report's pane shows it: the Turn, both agreements (Q187929), the traffic. */
+function mtaFacts(snapshot: MtaSnapshot): Fact[] {
+  const { agreed, original, outgoing, incoming, delivered } = snapshot.context;
+  return [
+    { label: 'association', value: phaseOf(snapshot) },
+    { label: 'Turn', value: turnInWords[turnOf(snapshot)] },
+    { label: 'checkpoint agreed / original', value: `${sizesOf(agreed, ' KB', (a) => a.checkpointSize)} / ${sizesOf(original, ' KB', (a) => a.checkpointSize)}` },
+    { label: 'window agreed / original', value: `${sizesOf(agreed, '', (a) => a.windowSize)} / ${sizesOf(original, '', (a) => a.windowSize)}` },
+    { label: 'sending', value: outgoing ? `msg ${outgoing.activity}: ${outgoing.segmentsSent} segment(s) sent, checkpoint ${outgoing.lastConfirmedSerial} confirmed` : '—' },
+    { label: 'receiving', value: incoming ? `msg ${incoming.activity}: ${incoming.kbHeld} KB held` : '—' },
+    { label: 'queue', value: `${queueLengthOf(snapshot)} waiting` },
+    { label: 'delivered here', value: delivered.length === 0 ? 'none' : `msg ${delivered.join(', ')}` },
+  ];
+}
+
+function channelFacts(snapshot: ChannelSnapshot): Fact[] {
+  const { context } = snapshot;
+  const queue = (pdus: readonly Pdu[]) => (pdus.length === 0 ? '∅' : pdus.map((pdu) => pdu.kind).join(' '));
+  const notices = (['A', 'B'] as const).filter((side) => context.lossNoticePending[side]);
+  return [
+    { label: 'connection', value: String(snapshot.value) },
+    { label: 'in flight to B', value: queue(context.toB) },
+    { label: 'in flight to A', value: queue(context.toA) },
+    { label: 'loss not yet seen by', value: notices.length ? notices.join(', ') : '—' },
+    { label: 'losses so far', value: String(context.losses) },
+  ];
+}
+
+/**
+ * The channel as the medium of the message sequence charts: a PDU sent by one MTA is for the
+ * other; what is in flight is the two FIFOs. A loss notice and a disconnect carry no PDU.
+ */
+const channelAsMedium: Medium = {
+  actor: 'channel',
+  messageOf(from, to, event) {
+    if (!('pdu' in event)) return null;
+    const label = describePdu((event as { pdu: Pdu }).pdu);
+    return to === 'channel' ? { from, to: otherSide(from as 'A' | 'B'), label } : { from: otherSide(to as 'A' | 'B'), to, label };
+  },
+  inFlight(snapshot) {
+    const { toA, toB } = (snapshot as ChannelSnapshot).context;
+    return [...toB.map((pdu) => ({ from: 'A', to: 'B', label: describePdu(pdu) })), ...toA.map((pdu) => ({ from: 'B', to: 'A', label: describePdu(pdu) }))];
+  },
+};
+
+/**
+ * What a step did, when it did nothing or refused: "refused" when an MTA sent a refusal (RTORJ)
+ * or released the connection over a changed recovery answer; "ignored" when an MTA did nothing
+ * with a PDU it was given, or nothing changed at all.
+ */
+function stepEffect(deliveries: readonly { from: string; to: string; event: EventObject; ignored?: boolean }[], changed: boolean): string | null {
+  const refused = deliveries.some(
+    (d) => d.to === 'channel' && (d.event.type === 'mta.disconnect' || (d.event.type === 'mta.send' && (d.event as unknown as { pdu: Pdu }).pdu.kind === 'RTORJ')),
+  );
+  if (refused) return 'refused';
+  // An MTA that neither changed nor answered did nothing with the PDU.
+  const ignoredPdu = deliveries.some(
+    (d, k) => d.from === 'channel' && d.to !== 'channel' && 'pdu' in d.event && d.ignored === true && !deliveries.slice(k + 1).some((later) => later.from === d.to),
+  );
+  return ignoredPdu || !changed ? 'ignored' : null;
+}
+
 export function composeSystem(options: CompositionOptions): ComposedModel<EnvironmentEvent> {
   const { variant, machine, mode, bounds, channelChart = channelMachine } = options;
   const config = systemConfigFor(variant, mode, bounds);
@@ -228,5 +293,8 @@ export function composeSystem(options: CompositionOptions): ComposedModel<Enviro
     describeActor(actor, snapshot) {
       return actor === 'channel' ? describeChannel(snapshot as AnyMachineSnapshot & { context: ChannelContext }) : describeMta(snapshot as MtaSnapshot);
     },
+    factsOf: (actor, snapshot) => (actor === 'channel' ? channelFacts(snapshot as ChannelSnapshot) : mtaFacts(snapshot as MtaSnapshot)),
+    medium: channelAsMedium,
+    stepEffect,
   };
 }

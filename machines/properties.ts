@@ -10,6 +10,7 @@ import type { Property, Scenario, StateView } from '../explore/model';
 import type { Bounds } from './bounds';
 import { everyLossRecoverable, messagesFrom, thresholdReachable } from './bounds';
 import { channelOf, mtaOf } from './composition';
+import { explainChangedAnswer, explainDeadlock, explainFailedRecovery, explainResent, explainTurn } from './explain';
 import { peerOf } from './channel.machine';
 import type { Agreement } from './mta.machine';
 import type { DialogueMode, Pdu } from './pdu';
@@ -79,6 +80,7 @@ export function propertiesFor(mode: DialogueMode, bounds: Bounds): Property[] {
     {
       kind: 'always',
       name: propertyNames.turnNeverLost,
+      explain: explainTurn,
       // In the open phase of one connection exactly one side holds the Turn or exactly one GTC
       // for it is in flight; never two holders.
       holds(view) {
@@ -93,12 +95,14 @@ export function propertiesFor(mode: DialogueMode, bounds: Bounds): Property[] {
     {
       kind: 'noDeadlock',
       name: propertyNames.noDeadlock,
+      explain: explainDeadlock(bounds),
       goal: (view) => allDelivered(view, mode, bounds),
       ...(mode === 'twa' ? { illustration: shapedLikeQ166594 } : {}),
     },
     {
       kind: 'leadsTo',
       name: propertyNames.deliveredWithoutNewAssociation,
+      explain: explainDeadlock(bounds),
       // From the start, every fair path delivers everything without the threshold association
       // (the workaround); a new association after a recovery timeout is the protocol's own.
       from: (_, isInitial) => isInitial,
@@ -108,6 +112,7 @@ export function propertiesFor(mode: DialogueMode, bounds: Bounds): Property[] {
     {
       kind: 'leadsTo',
       name: propertyNames.thresholdRescues,
+      explain: explainTurn,
       // KB Q166594's workaround: from any state where some queue has reached T, every fair path
       // delivers (new associations allowed) until everything is delivered or no queue is at T
       // any more. A backlog that fell below T before the Turn was lost stays stuck: that is the
@@ -119,6 +124,7 @@ export function propertiesFor(mode: DialogueMode, bounds: Bounds): Property[] {
     {
       kind: 'leadsTo',
       name: propertyNames.recoverySucceedsWhileUp,
+      explain: explainFailedRecovery,
       // Once an MTA is recovering and no loss remains in the bound, every fair path reaches
       // both MTAs open on one connection by recovery: never through a new association (the
       // recovery timer's restart, or the threshold's), whatever local limit the acceptor has.
@@ -140,6 +146,7 @@ export function propertiesFor(mode: DialogueMode, bounds: Bounds): Property[] {
     {
       kind: 'always',
       name: propertyNames.confirmedDataNeverResent,
+      explain: explainResent,
       // X.228 clause 0: recovery with minimal retransmission. No sender sends a segment it
       // knew the receiver had confirmed; a restart from the beginning after the timer counts.
       ...confirmedDataApplicability(bounds),
@@ -148,6 +155,7 @@ export function propertiesFor(mode: DialogueMode, bounds: Bounds): Property[] {
     {
       kind: 'always',
       name: propertyNames.recoveryKeepsCheckpointSize,
+      explain: explainChangedAnswer,
       // KB Q187929's symptom: every side open after a recovery uses the original sizes and mode.
       holds: (view) =>
         sides.every((side) => {

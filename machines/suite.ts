@@ -20,9 +20,9 @@ import { variantNames, variants, type VariantName } from './variants';
 
 /**
  * The model's sources: every .ts file beside this one except the harness (this suite, the
- * seeded faults, the coverage notes, the bench ladder). Their hash is the results' provenance.
+ * seeded faults, the coverage notes, the bench ladder, the failure sentences). Their hash is the results' provenance.
  */
-const harness = new Set(['suite.ts', 'mutants.ts', 'coverage-notes.ts', 'bench-ladder.ts']);
+const harness = new Set(['suite.ts', 'mutants.ts', 'coverage-notes.ts', 'bench-ladder.ts', 'explain.ts']);
 const here = dirname(fileURLToPath(import.meta.url));
 const modelSources = readdirSync(here)
   .filter((file) => file.endsWith('.ts') && !harness.has(file))
@@ -231,6 +231,26 @@ export const suite: Suite = {
   introduction: [
     'Every reachable state of MTA A (association initiator) + channel + MTA B (responder), explored breadth-first for each variant and dialogue mode. Every counterexample below was replayed through real XState actors before it was written.',
     'Fairness for the liveness properties: every protocol step (a delivery, a loss notice, the acceptor\'s answer, a recovery timer once nothing can still recover, the opening of a threshold association once a queue is at the threshold and the open association idles) that stays enabled is eventually taken (weak fairness); losses and channel faults happen finitely often and are never forced; a repeated Turn-Please and a Turn given unasked are optional (not fair, never forced); submissions are bounded. Which local limit the acceptor has on a connection is not constrained by fairness: it may be the worst one every time.',
+  ],
+  stories: [
+    {
+      title: 'KB Q166594: the Turn is lost on recovery',
+      sentences: [
+        'MTA A holds the Turn, the right to send, and gives it to MTA B with a Turn-Give (GTC), but the connection drops before the GTC arrives.',
+        'After the recovery each MTA believes the other one holds the Turn, so B ignores the Turn-Please (PT) with which A asks for it back.',
+        'Nothing is sent either way until a queue reaches the message threshold and a new association is opened; mail below the threshold waits for ever.',
+      ],
+      shownBy: { run: 'unpatched · twa', property: propertyNames.noDeadlock },
+    },
+    {
+      title: 'KB Q187929: the checkpoint size changes on recovery',
+      sentences: [
+        'When the association is opened, the accepting MTA B answers with a checkpoint size within its local limit (say 1 KB), and both MTAs keep it for a recovery.',
+        'After a connection loss, A asks to recover the association, and B answers like a fresh open, from its local limit at that moment, with another size (say 2 KB).',
+        'A cannot resume with other sizes and refuses the answer; on a monologue connection only A reconnects, so every recovery fails alike until the timer drops the association and the transfer starts again from the beginning.',
+      ],
+      shownBy: { run: 'unpatched · monologue', property: propertyNames.recoverySucceedsWhileUp },
+    },
   ],
   options,
   conflict(values) {
