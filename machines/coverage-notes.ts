@@ -30,7 +30,6 @@ const common: Record<string, string> = {
   'mta.receiving on peer.AS #1':
     'a delivered message is started again only after the recovery timer restarted its transfer, which needs more losses than recovery attempts (taken in the runs with 2 losses and 1 attempt)',
   'channel.up on mta.send #4': 'the capacity bound is never reached (property "the channel stays within its capacity")',
-  'mta.turn on association.established #1': 'only the candidate fix turn-fix-giver takes the Turn back after a recovery',
   'channel.up on net.drop': faultsOff,
   'channel.up on net.duplicate': faultsOff,
   'channel.up on net.reorder': faultsOff,

@@ -295,6 +295,8 @@ export const mtaMachine = setup({
     /** Fresh, or a recovery in a variant that re-derives the Turn: the connect's token setting decides. */
     isTurnTakenFromTokenSetting: or(['isFreshAssociation', 'isTurnRederivedOnRecovery']),
     isTurnTakenFromTokenSettingAndOurs: and(['isTurnTakenFromTokenSetting', 'isTokenSettingOurs']),
+    /** The Turn is ours once the association is established: by the token setting, or taken back by the giver. */
+    isTurnOursOnEstablishing: or(['isGiverTakingTurnBack', 'isTurnTakenFromTokenSettingAndOurs']),
     shouldAskForTurn: and(['isTwoWayAlternate', 'isAssociationReady', 'hasMailWaiting']),
     mayStartActivity: and(['isAssociationReady', 'isHoldingTurnUnasked', 'hasMailWaiting']),
     maySendCheckpointedSegment: and(['isWindowOpenForNextSegment', 'hasCheckpointing']),
@@ -740,26 +742,19 @@ export const mtaMachine = setup({
     turn: {
       initial: 'notHolding',
       on: {
-        // No branch taken (the 4.0/5.0 MTA after a recovery, KB Q166594): each side keeps the
-        // belief it had before the loss.
+        // Two branches: the Turn is ours, or the peer's. No branch taken (the 4.0/5.0 MTA
+        // after a recovery, KB Q166594): each side keeps the belief it had before the loss.
         'association.established': [
           {
-            guard: 'isGiverTakingTurnBack',
+            guard: 'isTurnOursOnEstablishing',
             target: '.holding',
             description:
-              '[A] candidate fix of KB Q166594 (not patched): after a recovery, the MTA whose GTC was never acknowledged takes the Turn back; the other keeps its belief.',
-          },
-          {
-            guard: 'isTurnTakenFromTokenSettingAndOurs',
-            target: '.holding',
-            description:
-              '[S] ISODE ssap: the initial Turn is on the side the connect\'s token setting names. After a recovery only where isTurnRederivedOnRecovery holds ([A] one candidate fix of KB Q166594).',
+              '[S] ISODE ssap: the initial Turn is on the side the connect\'s token setting names; after a recovery only where isTurnRederivedOnRecovery holds ([A] candidate fix turn-fix), or where isGiverTakingTurnBack holds ([A] candidate fix turn-fix-giver: the MTA whose GTC was never acknowledged takes the Turn back).',
           },
           {
             guard: 'isTurnTakenFromTokenSetting',
             target: '.notHolding',
-            description:
-              '[S] ISODE ssap: the initial Turn is on the side the connect\'s token setting names. After a recovery only where isTurnRederivedOnRecovery holds ([A] one candidate fix of KB Q166594).',
+            description: '[S] ISODE ssap: the connect\'s token setting names the peer, so the Turn is there (after a recovery only where isTurnRederivedOnRecovery holds).',
           },
         ],
       },

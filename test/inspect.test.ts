@@ -79,7 +79,7 @@ describe('replay --inspect-url against a local inspector', () => {
     );
     expect([...nameOf.values()].sort()).toEqual(['A', 'B', 'channel']);
     const mtaChart = actors.find((m) => m.name === 'mta')!.definition!;
-    expect(mtaChart).toContain('isTurnTakenFromTokenSettingAndOurs');
+    expect(mtaChart).toContain('isTurnOursOnEstablishing');
 
     // Every step's event, as the runtime gives it to its actor, arrives in order (the events the
     // actors send each other come in between).

@@ -663,8 +663,9 @@ inline mta_on_lost() {
 /* association.established (raised; evArg = fresh + 2 * tokensHere): every region reacts in one microstep. */
 inline mta_on_established() {
   /* the turn region's guards see the context before startConnectionCounts: flag = its branch.
-   * isGiverTakingTurnBack (turn-fix-giver only): a recovery, and this side's GTC unacknowledged;
-   * isTurnTakenFromTokenSetting = fresh || isTurnRederivedOnRecovery. */
+   * flag 1, isTurnOursOnEstablishing = isGiverTakingTurnBack (turn-fix-giver only: a recovery,
+   * and this side's GTC unacknowledged) || (isTurnTakenFromTokenSetting && the tokens are here);
+   * flag 2, isTurnTakenFromTokenSetting = fresh || isTurnRederivedOnRecovery. */
   if
   :: GIVER_FIX && evArg % 2 == 0 && gaveUnacked[me] -> flag = 1
   :: (evArg % 2 == 1 || TURN_FIX) && evArg / 2 == 1 -> flag = 1
