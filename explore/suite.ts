@@ -21,8 +21,7 @@ export interface OptionSpec {
   readonly describe: string;
   /**
    * Why the option has no effect with these values (a few words), or null. Given on the command
-   * line where it has no effect, the option is refused (exit 2); left at its default there, the
-   * suite's bounds table says "not applied".
+   * line where it has no effect, the option is refused (exit 2), never silently ignored.
    */
   readonly notApplied?: (values: OptionValues) => string | null;
 }

@@ -313,12 +313,7 @@ export const suite: Suite = {
     }
     return null;
   },
-  // A bound that has no effect with these values (messages from B in monologue) says so.
-  bounds: (values) =>
-    boundLines(boundsOf(values)).map((line) => {
-      const reason = boundOptions.find((o) => o.bound === line.name)?.notApplied?.(values);
-      return reason ? { ...line, reason: `not applied: ${reason}` } : line;
-    }),
+  bounds: (values) => boundLines(boundsOf(values)),
   runFor(group, section, given) {
     if (!(variantNames as readonly string[]).includes(group)) return `unknown variant "${group}"`;
     const mode = dialogueModes.find((m) => section === m || section.startsWith(`${m},`));
