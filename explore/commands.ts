@@ -258,37 +258,34 @@ async function sweep(suite: Suite, args: ParsedArgs): Promise<number> {
   const shardText = args.values.get('shard');
   const merge = args.lists.get('merge');
   if (shardText !== undefined && merge !== undefined) throw new UsageError('--shard and --merge do not go together: run each shard, then merge their folders');
+  const out = outFolderOf(args);
   const log = (line: string) => console.error(`  ${line}`);
+  const stop = () => interruption.signal !== null;
+  const took = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
   try {
     if (shardText !== undefined) {
       // One slice of the sweep: a partial result, into --out DIR (default sweep-shards/, created).
       const shard = parseShard(shardText, plan);
-      const target = join(outFolderOf(args) ?? 'sweep-shards', shardFileName(shard));
+      const target = join(out ?? 'sweep-shards', shardFileName(shard));
       checkWritable([dirname(target)]);
-      const results = await runSweepUnits(plan, shardUnits(plan, shard.index, shard.count), log, () => interruption.signal !== null);
+      const results = await runSweepUnits(plan, shardUnits(plan, shard.index, shard.count), log, stop);
       if (results === 'interrupted') return interrupted('nothing written');
       await publish(new Map([[target, shardJson(plan, modelHash, shard, results)]]));
-      console.log(`wrote ${target} (shard ${shard.index}/${shard.count}: ${results.size} of ${sweepUnits(plan).length} ladders and searches) in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+      console.log(`wrote ${target} (shard ${shard.index}/${shard.count}: ${results.size} of ${sweepUnits(plan).length} ladders and searches) in ${took()}`);
       return unitsClean(plan, results) ? exitCodes.ok : exitCodes.violation;
     }
-    const target = join(outFolderOf(args) ?? suite.resultsDir, 'sweep.md');
+    const target = join(out ?? suite.resultsDir, 'sweep.md');
     checkWritable([dirname(target)]);
-    if (merge !== undefined) {
-      const result = renderSweep(plan, readShards(merge, plan, modelHash));
-      await publish(new Map([[target, result.markdown]]));
-      console.log(`wrote ${target} from ${merge.length} folder(s) of shards`);
-      return result.clean ? exitCodes.ok : exitCodes.violation;
-    }
+    // Merged shards, or the whole sweep here: the same rendering, so the same bytes.
+    const result = merge !== undefined ? renderSweep(plan, readShards(merge, plan, modelHash)) : await runSweep(plan, log, stop);
+    if (result === 'interrupted') return interrupted('nothing written');
+    await publish(new Map([[target, result.markdown]]));
+    console.log(merge !== undefined ? `wrote ${target} from the shards in ${merge.join(', ')}` : `wrote ${target} in ${took()}`);
+    return result.clean ? exitCodes.ok : exitCodes.violation;
   } catch (error) {
     if (error instanceof ShardInputError) throw new UsageError(error.message);
     throw error;
   }
-  const target = join(outFolderOf(args) ?? suite.resultsDir, 'sweep.md');
-  const result = await runSweep(plan, log, () => interruption.signal !== null);
-  if (result === 'interrupted') return interrupted('nothing written');
-  await publish(new Map([[target, result.markdown]]));
-  console.log(`wrote ${target} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-  return result.clean ? exitCodes.ok : exitCodes.violation;
 }
 
 function bench(suite: Suite, suitePath: string, args: ParsedArgs): number {
