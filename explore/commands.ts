@@ -288,6 +288,7 @@ async function sweep(suite: Suite, args: ParsedArgs): Promise<number> {
   }
 }
 
+/** A bench suite may give only its plan (and options): no model sources to hash then. */
 function bench(suite: Suite, suitePath: string, args: ParsedArgs): number {
   if (suite.benchPlan === undefined) throw new UsageError('this suite has no bench plan (benchPlan in its module)');
   let report: BenchReport;
@@ -298,7 +299,7 @@ function bench(suite: Suite, suitePath: string, args: ParsedArgs): number {
     console.error(`bench: ${(error as Error).message.split('\n')[0]}`);
     return exitCodes.internalError;
   }
-  console.log(args.flags.has('json') ? JSON.stringify({ ...report, provenance: runProvenanceOf(suite.modelSources), elapsedSeconds: elapsedSeconds() }, null, 2) : benchMarkdown(report));
+  console.log(args.flags.has('json') ? JSON.stringify({ ...report, provenance: runProvenanceOf(suite.modelSources ?? []), elapsedSeconds: elapsedSeconds() }, null, 2) : benchMarkdown(report));
   return exitCodes.ok;
 }
 
