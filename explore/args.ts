@@ -23,18 +23,25 @@ export interface ParsedArgs {
   readonly flags: Set<string>;
   /** Arguments that are not options (only replay takes them). */
   readonly positional: string[];
+  /** Options given more than once (--property) or with several values (--merge A B): every value, in order. */
+  readonly lists: Map<string, string[]>;
 }
 
 export const commandOptions = {
-  verify: { values: ['suite', 'max-states', 'max-memory', 'out'], flags: ['update-expected', 'help', 'debug'] },
-  check: { values: ['suite', 'max-states', 'max-memory'], flags: ['json', 'help', 'debug'] },
+  verify: { values: ['suite', 'max-states', 'max-memory', 'out', 'junit'], flags: ['update-expected', 'json', 'help', 'debug'] },
+  check: { values: ['suite', 'max-states', 'max-memory', 'property'], flags: ['json', 'list-properties', 'help', 'debug'] },
   mutants: { values: ['suite', 'out'], flags: ['help', 'debug'] },
   replay: { values: ['suite', 'run', 'inspect-url'], flags: ['inspect', 'help', 'debug'] },
-  sweep: { values: ['suite', 'out'], flags: ['help', 'debug'] },
+  sweep: { values: ['suite', 'out', 'shard', 'merge'], flags: ['help', 'debug'] },
   bench: { values: ['suite'], flags: ['json', 'large', 'help', 'debug'] },
 } as const;
 
 export type Command = keyof typeof commandOptions;
+
+/** Options that may be given more than once; each time adds a value. */
+const repeatable = new Set(['property']);
+/** Options that take every value up to the next option: --merge A B C. */
+const several = new Set(['merge']);
 
 /** The value of --suite, found before anything else so the suite's own options are known. */
 export function suitePathOf(tokens: readonly string[]): string {
@@ -51,6 +58,7 @@ export function parseArgs(command: Command, tokens: readonly string[], suite: Su
   const values = new Map<string, string>();
   const flags = new Set<string>();
   const positional: string[] = [];
+  const lists = new Map<string, string[]>();
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     if (command === 'replay' && !token.startsWith('--')) {
@@ -65,13 +73,27 @@ export function parseArgs(command: Command, tokens: readonly string[], suite: Su
       continue;
     }
     if (!valueNames.has(name)) throw new UsageError(`unknown option --${name} for ${command}; run with --help to see the options`);
+    if (several.has(name)) {
+      if (lists.has(name)) throw new UsageError(`--${name} is given twice; give every value after one --${name}`);
+      const items = inlineValue !== undefined ? [inlineValue] : [];
+      while (i + 1 < tokens.length && !tokens[i + 1]!.startsWith('--')) items.push(tokens[++i]!);
+      if (items.length === 0 || items.includes('')) throw new UsageError(`--${name} needs at least one value`);
+      lists.set(name, items);
+      continue;
+    }
     const value = inlineValue ?? tokens[++i];
     if (value === undefined || value === '' || (inlineValue === undefined && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
+    if (repeatable.has(name)) {
+      const list = lists.get(name) ?? [];
+      if (list.includes(value)) throw new UsageError(`--${name} "${value}" is given twice`);
+      lists.set(name, [...list, value]);
+      continue;
+    }
     if (values.has(name)) throw new UsageError(`--${name} is given twice`);
     values.set(name, value);
   }
   values.delete('suite');
-  return { command, values, flags, positional };
+  return { command, values, flags, positional, lists };
 }
 
 function parseInteger(name: string, text: string, min: number, max: number): number {
@@ -120,6 +142,11 @@ export function optionValues(suite: Suite, given: ReadonlyMap<string, string>): 
     const option = suite.options.find((o) => o.name === name);
     if (option === undefined) continue; // a checker option such as --max-states
     values[name] = parseOption(option, text);
+  }
+  // An option given for a run it has no effect on is refused, never silently ignored.
+  for (const name of given.keys()) {
+    const reason = suite.options.find((o) => o.name === name)?.notApplied?.(values);
+    if (reason) throw new UsageError(`--${name} has no effect here: ${reason}; drop --${name}`);
   }
   const conflict = suite.conflict(values);
   if (conflict !== null) throw new UsageError(conflict);

@@ -1,16 +1,8 @@
 // The command line of the checker: it parses arguments (args.ts), runs a command (commands.ts),
 // and maps what came out, or what went wrong, to an exit code.
 //
-//   verify --suite <module> [--max-states N] [--update-expected | --out DIR]
-//       Explores every run of the suite at its default bounds, writes results/ and the README's
-//       results section, and compares every outcome with the expected-outcome manifest. A run
-//       cut short by a limit or a signal writes nothing.
-//   check --suite <module> [--<option> <value> ...] [--max-states N] [--json]
-//       One exploration with the given bounds; writes nothing.
-//   mutants, sweep [--out DIR]; replay <results json> <property> [--run ID]
-//   bench --suite <module> [--large] [--json]
-//       The suite's ladder of growing bounds: the fast engine, SPIN on the Promela twin, and
-//       xstate/graph, with figures and ratios (see bench.ts). Writes nothing.
+//   verify, check, mutants, replay, sweep, bench: each one's purpose, options, examples and
+//   exit codes are in help.ts (`<command> --help`); `--version` anywhere prints the provenance.
 //
 // Exit codes: 0 all hold / all match, 1 a violation / a mismatch (also one found inside a cut
 // run), 2 bad input, 3 inconclusive (a limit stopped the search: nothing is called verified),
@@ -24,41 +16,7 @@ import { ModelError } from './explore';
 import { interruption } from './pipeline';
 import { OutputError, PublishInterrupted } from './publish';
 import { ReplayError } from './replay';
-import type { Suite } from './suite';
-
-function usage(): string {
-  return [
-    'usage:',
-    '  npm run verify [-- --max-states N] [--update-expected | --out DIR]',
-    '  npm run check -- [--<option> <value> ...] [--max-states N] [--json]',
-    '  npm run mutants [-- --out DIR]',
-    '  npm run replay -- <results json> <property name> [--run ID]',
-    '  npm run sweep [-- --out DIR]',
-    '  npm run bench [-- --large] [--json]',
-    '',
-    'exit codes: 0 all hold (verify: all match the manifest), 1 a violation (verify: a mismatch, also',
-    '            a FAIL found inside a cut run), 2 bad input, 3 inconclusive (a limit stopped the search;',
-    '            nothing written), 4 the tool or the machine failed (results cannot be written, a model',
-    '            error, a checker bug; --debug for the stack), 130 SIGINT, 143 SIGTERM (nothing written)',
-    '',
-    'limits: --max-states N, --max-memory MB (approximate: resident memory, checked between slices)',
-  ].join('\n');
-}
-
-function suiteUsage(suite: Suite): string {
-  const lines = ['', 'check options:'];
-  for (const o of suite.options) {
-    const range = {
-      integer: `${o.min}..${o.max}`,
-      integers: `list of ${o.min}..${o.max}`,
-      choice: o.choices?.join('|'),
-      choices: `none or list of ${o.choices?.join(',')}`,
-    }[o.kind];
-    const value = Array.isArray(o.defaultValue) ? (o.defaultValue.length === 0 ? 'none' : o.defaultValue.join(',')) : String(o.defaultValue);
-    lines.push(`  --${o.name.padEnd(22)} ${String(range).padEnd(40)} default ${value}. ${o.describe}`);
-  }
-  return lines.join('\n');
-}
+import { commandHelp, overview, versionText } from './help';
 
 function onSignal(signal: 'SIGINT' | 'SIGTERM') {
   return () => {
@@ -70,22 +28,28 @@ export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...tokens] = argv;
   const debug = tokens.includes('--debug');
   try {
-    if (command === undefined || command === 'help' || command === '--help') {
-      console.log(usage());
+    if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      console.log(overview());
+      return exitCodes.ok;
+    }
+    const hasSuite = tokens.some((token) => token === '--suite' || token.startsWith('--suite='));
+    if (command === '--version' || tokens.includes('--version')) {
+      console.log(versionText(hasSuite ? ((await loadSuite(suitePathOf(tokens))).modelSources ?? []) : []));
       return exitCodes.ok;
     }
     if (!Object.hasOwn(commandOptions, command)) {
       throw new UsageError(`unknown command "${command}"; use ${Object.keys(commandOptions).join(', ')} (or --help)`);
+    }
+    // Help needs no suite; with one, check's help lists the suite's options.
+    if (tokens.includes('-h') || tokens.includes('--help')) {
+      console.log(commandHelp(command as Command, hasSuite ? await loadSuite(suitePathOf(tokens)) : null));
+      return exitCodes.ok;
     }
     const suitePath = suitePathOf(tokens);
     const suite = await loadSuite(suitePath);
     const args = parseArgs(command as Command, tokens, suite);
     process.on('SIGINT', onSignal('SIGINT'));
     process.on('SIGTERM', onSignal('SIGTERM'));
-    if (args.flags.has('help')) {
-      console.log(usage() + suiteUsage(suite));
-      return exitCodes.ok;
-    }
     return await commands[command as Command](suite, args, suitePath);
   } catch (error) {
     const name = command ?? 'explore';

@@ -5,14 +5,18 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { limitsOf, optionValues, UsageError, type Command, type ParsedArgs } from './args';
 import { benchMarkdown, runBench, type BenchReport } from './bench';
-import { compareWithManifest, definiteDifferences, type ExpectedManifest, type RunOutcome } from './outcome';
+import { junitXml } from './junit';
+import { compareWithManifest, definiteDifferences, observedRun, type ExpectedManifest, type RunOutcome } from './outcome';
 import { interruption, runOne, statisticsLine } from './pipeline';
 import { checkInspectorUrl, InspectorError, openInspection, type Inspection } from './inspect';
 import { checkWritable, publish, verifyFiles, verifyFolders } from './publish';
 import { replayFile, ReplayInputError } from './replay-file';
-import { groupJson, groupMarkdown, mutantsMarkdown, type MutantCatch } from './report';
-import type { Suite } from './suite';
-import { runSweep } from './sweep';
+import { provenanceOf, runProvenanceOf } from './provenance';
+import { GENERATED, groupJson, groupMarkdown, mutantsMarkdown, type MutantCatch } from './report';
+import type { PropertyInfo, Suite } from './suite';
+import { summaryObject } from './summary-json';
+import { renderSweep, runSweep, runSweepUnits, shardUnits, sweepUnits, unitsClean } from './sweep';
+import { parseShard, readShards, shardFileName, shardJson, ShardInputError } from './sweep-shards';
 
 export const exitCodes = { ok: 0, violation: 1, badInput: 2, inconclusive: 3, internalError: 4, interrupted: 130, terminated: 143 } as const;
 
@@ -42,21 +46,35 @@ function readManifest(path: string, mayBeMissing: boolean): ExpectedManifest | n
 async function verify(suite: Suite, args: ParsedArgs): Promise<number> {
   const limits = limitsOf(args);
   const update = args.flags.has('update-expected');
+  const json = args.flags.has('json');
+  // With --json, stdout carries the JSON alone; every other line goes to stderr.
+  const say = json ? (line: string) => console.error(line) : (line: string) => console.log(line);
   // --out DIR writes the results there instead, and leaves the README and the manifest alone.
   const out = outFolderOf(args);
   if (out !== undefined && update) throw new UsageError('--out and --update-expected do not go together: the manifest records the committed results');
+  const junit = junitFileOf(args);
   const resultsDir = out ?? suite.resultsDir;
   const manifest = readManifest(suite.expectedPath, update);
   const writes = { readme: out === undefined, manifest: update };
-  checkWritable(verifyFolders(suite, resultsDir, writes));
+  checkWritable([...verifyFolders(suite, resultsDir, writes), ...(junit === undefined ? [] : [dirname(junit)])]);
 
   const outcomes: RunOutcome[] = [];
   for (const spec of suite.verifyRuns()) {
     const outcome = await runOne(spec, limits);
     if (outcome.interrupted) return interrupted('nothing written');
-    console.log(statisticsLine(outcome));
+    say(statisticsLine(outcome));
     outcomes.push(outcome);
   }
+  const report = (result: string, differences: readonly string[], written: readonly string[]) => {
+    if (!json) return;
+    console.log(
+      JSON.stringify(
+        { command: 'verify', result, differences, written, summary: summaryObject(suite, outcomes), provenance: runProvenanceOf(suite.modelSources), elapsedSeconds: elapsedSeconds() },
+        null,
+        2,
+      ),
+    );
+  };
 
   const incomplete = outcomes.filter((o) => !o.exploration.complete);
   if (incomplete.length > 0) {
@@ -64,34 +82,58 @@ async function verify(suite: Suite, args: ParsedArgs): Promise<number> {
     const why = incomplete.map((o) => `${o.spec.id} (${o.exploration.stoppedBecause})`).join(', ');
     const differences = manifest === null ? [] : definiteDifferences(manifest, outcomes);
     if (differences.length > 0) {
-      console.log(`\n${differences.length} outcome(s) differ from ${suite.expectedPath} even within the limit:`);
-      for (const line of differences) console.log(`  - ${line}`);
-      console.log(`a limit stopped ${why}; nothing written`);
+      say(`\n${differences.length} outcome(s) differ from ${suite.expectedPath} even within the limit:`);
+      for (const line of differences) say(`  - ${line}`);
+      say(`a limit stopped ${why}; nothing written`);
+      report('differs', differences, []);
       return exitCodes.violation;
     }
-    console.log(`\ninconclusive: a limit stopped ${why}; nothing there is verified, nothing written${update ? ` (the manifest is updated only from complete runs)` : ''}`);
+    say(`\ninconclusive: a limit stopped ${why}; nothing there is verified, nothing written${update ? ` (the manifest is updated only from complete runs)` : ''}`);
+    report('inconclusive', [], []);
     return exitCodes.inconclusive;
   }
 
   // The README is rewritten only when everything else succeeded: a run that differs from the
   // manifest still writes results/ (to be looked at), but leaves the README as committed.
   const differences = update ? [] : compareWithManifest(manifest!, outcomes);
-  if (differences.length > 0 && writes.readme) console.log(`${suite.readmePath} left as it was: the outcomes differ from ${suite.expectedPath}`);
+  if (differences.length > 0 && writes.readme) say(`${suite.readmePath} left as it was: the outcomes differ from ${suite.expectedPath}`);
   const bounds = suite.bounds(optionValues(suite, new Map()));
   const files = await verifyFiles(suite, outcomes, bounds, resultsDir, { ...writes, readme: writes.readme && differences.length === 0 });
+  if (junit !== undefined) {
+    // With --update-expected the observed outcomes become the expected ones.
+    const expectedOf = (id: string) => (update ? observedRun(outcomes.find((o) => o.spec.id === id)!) : manifest!.runs[id]);
+    files.set(junit, junitXml(suite, outcomes, expectedOf));
+  }
   await publish(files);
-  console.log(`wrote ${[...files.keys()].join(', ')}`);
+  say(`wrote ${[...files.keys()].join(', ')}`);
   if (update) {
-    console.log(`updated ${suite.expectedPath}`);
+    say(`updated ${suite.expectedPath}`);
+    report('updated', [], [...files.keys()]);
     return exitCodes.ok;
   }
   if (differences.length > 0) {
-    console.log(`\n${differences.length} outcome(s) differ from ${suite.expectedPath}:`);
-    for (const line of differences) console.log(`  - ${line}`);
+    say(`\n${differences.length} outcome(s) differ from ${suite.expectedPath}:`);
+    for (const line of differences) say(`  - ${line}`);
+    report('differs', differences, [...files.keys()]);
     return exitCodes.violation;
   }
-  console.log(`\nevery outcome matches ${suite.expectedPath}`);
+  say(`\nevery outcome matches ${suite.expectedPath}`);
+  report('matches', [], [...files.keys()]);
   return exitCodes.ok;
+}
+
+/** Seconds since the process started (tsx and the suite's loading included), to 0.1 s. */
+function elapsedSeconds(): number {
+  return Math.round(performance.now() / 100) / 10;
+}
+
+/** --junit FILE: a file in an existing folder (a missing folder, or a folder given as the file, is bad input). */
+function junitFileOf(args: ParsedArgs): string | undefined {
+  const file = args.values.get('junit');
+  if (file === undefined) return undefined;
+  if (existsSync(file) && statSync(file).isDirectory()) throw new UsageError(`--junit ${file} is a folder; give a file name, e.g. ${join(file, 'junit.xml')}`);
+  if (!existsSync(dirname(file)) || !statSync(dirname(file)).isDirectory()) throw new UsageError(`--junit ${file}: no such folder ${dirname(file)}; create it first`);
+  return file;
 }
 
 /** The exit code for a signal, after one line saying what was (not) done. */
@@ -110,16 +152,49 @@ function outFolderOf(args: ParsedArgs): string | undefined {
   return out;
 }
 
+/** The catalogue of properties: the suite's own, or the default run's names and kinds. */
+function catalogueOf(suite: Suite): readonly PropertyInfo[] {
+  return suite.propertyCatalogue?.() ?? suite.checkRun(optionValues(suite, new Map())).properties.map((p) => ({ name: p.name, kind: p.kind, appliesTo: '' }));
+}
+
+function listProperties(suite: Suite, args: ParsedArgs): number {
+  const others = [...args.values.keys(), ...args.lists.keys()];
+  if (others.length > 0) throw new UsageError(`--list-properties explores nothing and takes no other option (got --${others[0]}); drop one of them`);
+  const catalogue = catalogueOf(suite);
+  if (args.flags.has('json')) {
+    console.log(JSON.stringify({ properties: catalogue }, null, 2));
+    return exitCodes.ok;
+  }
+  const width = Math.max(...catalogue.map((p) => p.name.length), 'property'.length);
+  const kindWidth = Math.max(...catalogue.map((p) => p.kind.length), 'kind'.length);
+  console.log(`${'property'.padEnd(width)}  ${'kind'.padEnd(kindWidth)}  applies to`);
+  for (const p of catalogue) console.log(`${p.name.padEnd(width)}  ${p.kind.padEnd(kindWidth)}  ${p.appliesTo}`);
+  console.log(`\n${catalogue.length} properties. Check some of them only: npm run check -- --property "${catalogue[0]?.name ?? 'NAME'}" (repeatable).`);
+  return exitCodes.ok;
+}
+
 async function check(suite: Suite, args: ParsedArgs): Promise<number> {
+  if (args.flags.has('list-properties')) return listProperties(suite, args);
   const limits = limitsOf(args);
   const values = optionValues(suite, args.values);
-  const spec = suite.checkRun(values);
+  const fullSpec = suite.checkRun(values);
+  // --property NAME (repeatable): only those are analysed; the others are reported as not checked.
+  const selected = args.lists.get('property');
+  const names = fullSpec.properties.map((p) => p.name);
+  const unknown = (selected ?? []).find((name) => !names.includes(name));
+  if (unknown !== undefined) throw new UsageError(`--property "${unknown}": no such property; npm run -s check -- --list-properties lists them (quote the name)`);
+  const spec = selected === undefined ? fullSpec : { ...fullSpec, properties: fullSpec.properties.filter((p) => selected.includes(p.name)) };
+  const notChecked = names.filter((name) => !spec.properties.some((p) => p.name === name));
   const outcome = await runOne(spec, limits);
   const bounds = suite.bounds(values);
   if (args.flags.has('json')) {
-    console.log(JSON.stringify(groupJson(spec.group, [outcome]), null, 2));
+    const result = { ...groupJson(spec.group, [outcome]), notChecked, provenance: runProvenanceOf(suite.modelSources), elapsedSeconds: elapsedSeconds() };
+    console.log(JSON.stringify(result, null, 2));
   } else {
-    console.log(groupMarkdown(suite, spec.group, bounds, [outcome]));
+    // A check writes no results file: no "Generated by npm run verify" comment.
+    const markdown = groupMarkdown(suite, spec.group, bounds, [outcome]);
+    console.log(markdown.startsWith(`${GENERATED}\n`) ? markdown.slice(GENERATED.length + 1) : markdown);
+    if (notChecked.length > 0) console.log(`Not checked (not named by --property): ${notChecked.map((name) => `“${name}”`).join(', ')}.\n`);
   }
   console.error(statisticsLine(outcome));
   if (outcome.exploration.stoppedBecause !== null) console.error(`inconclusive: the search stopped early (${outcome.exploration.stoppedBecause}); nothing is verified`);
@@ -178,16 +253,43 @@ async function mutants(suite: Suite, args: ParsedArgs): Promise<number> {
 }
 
 async function sweep(suite: Suite, args: ParsedArgs): Promise<number> {
-  const target = join(outFolderOf(args) ?? suite.resultsDir, 'sweep.md');
-  checkWritable([dirname(target)]);
+  const plan = suite.sweepPlan();
+  const { modelHash } = provenanceOf(suite.modelSources);
   const started = performance.now();
-  const result = await runSweep(suite.sweepPlan(), (line) => console.error(`  ${line}`), () => interruption.signal !== null);
-  if (result === 'interrupted') return interrupted('nothing written');
-  await publish(new Map([[target, result.markdown]]));
-  console.log(`wrote ${target} in ${((performance.now() - started) / 1000).toFixed(0)} s`);
-  return result.clean ? exitCodes.ok : exitCodes.violation;
+  const shardText = args.values.get('shard');
+  const merge = args.lists.get('merge');
+  if (shardText !== undefined && merge !== undefined) throw new UsageError('--shard and --merge do not go together: run each shard, then merge their folders');
+  const out = outFolderOf(args);
+  const log = (line: string) => console.error(`  ${line}`);
+  const stop = () => interruption.signal !== null;
+  const took = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
+  try {
+    if (shardText !== undefined) {
+      // One slice of the sweep: a partial result, into --out DIR (default sweep-shards/, created).
+      const shard = parseShard(shardText, plan);
+      const target = join(out ?? 'sweep-shards', shardFileName(shard));
+      checkWritable([dirname(target)]);
+      const results = await runSweepUnits(plan, shardUnits(plan, shard.index, shard.count), log, stop);
+      if (results === 'interrupted') return interrupted('nothing written');
+      await publish(new Map([[target, shardJson(plan, modelHash, shard, results)]]));
+      console.log(`wrote ${target} (shard ${shard.index}/${shard.count}: ${results.size} of ${sweepUnits(plan).length} ladders and searches) in ${took()}`);
+      return unitsClean(plan, results) ? exitCodes.ok : exitCodes.violation;
+    }
+    const target = join(out ?? suite.resultsDir, 'sweep.md');
+    checkWritable([dirname(target)]);
+    // Merged shards, or the whole sweep here: the same rendering, so the same bytes.
+    const result = merge !== undefined ? renderSweep(plan, readShards(merge, plan, modelHash)) : await runSweep(plan, log, stop);
+    if (result === 'interrupted') return interrupted('nothing written');
+    await publish(new Map([[target, result.markdown]]));
+    console.log(merge !== undefined ? `wrote ${target} from the shards in ${merge.join(', ')}` : `wrote ${target} in ${took()}`);
+    return result.clean ? exitCodes.ok : exitCodes.violation;
+  } catch (error) {
+    if (error instanceof ShardInputError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
+/** A bench suite may give only its plan (and options): no model sources to hash then. */
 function bench(suite: Suite, suitePath: string, args: ParsedArgs): number {
   if (suite.benchPlan === undefined) throw new UsageError('this suite has no bench plan (benchPlan in its module)');
   let report: BenchReport;
@@ -198,7 +300,7 @@ function bench(suite: Suite, suitePath: string, args: ParsedArgs): number {
     console.error(`bench: ${(error as Error).message.split('\n')[0]}`);
     return exitCodes.internalError;
   }
-  console.log(args.flags.has('json') ? JSON.stringify(report, null, 2) : benchMarkdown(report));
+  console.log(args.flags.has('json') ? JSON.stringify({ ...report, provenance: runProvenanceOf(suite.modelSources ?? []), elapsedSeconds: elapsedSeconds() }, null, 2) : benchMarkdown(report));
   return exitCodes.ok;
 }
 

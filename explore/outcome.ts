@@ -1,7 +1,7 @@
 // One finished run (exploration, verdicts, coverage), and its comparison with the
 // expected-outcome manifest.
 
-import type { PropertyResult } from './analysis';
+import type { PropertyResult, Verdict } from './analysis';
 import type { Exploration } from './explore';
 import type { RunSpec } from './suite';
 
@@ -14,6 +14,18 @@ export interface RunOutcome {
   readonly seconds: number;
   /** A signal stopped the run (in any phase): its results are partial. */
   readonly interrupted: boolean;
+  /** Wall-clock seconds deciding each property (and replaying its traces), by name: terminal and JUnit only. */
+  readonly propertySeconds?: Readonly<Record<string, number>>;
+}
+
+/** The order verdict counts are printed in, everywhere. */
+export const verdictOrder: readonly Verdict[] = ['pass', 'FAIL', 'vacuous', 'inconclusive', 'n/a'];
+
+/** How many results have each verdict, in verdictOrder (every verdict, zero or not). */
+export function verdictCounts(results: readonly PropertyResult[]): Record<Verdict, number> {
+  const counts = Object.fromEntries(verdictOrder.map((verdict) => [verdict, 0])) as Record<Verdict, number>;
+  for (const result of results) counts[result.verdict]++;
+  return counts;
 }
 
 /** What the manifest records for a run. Lengths are numbers of steps. */

@@ -6,7 +6,7 @@
 import { analyse, type PropertyResult } from './analysis';
 import { CoverageRecorder, untakenTransitions } from './coverage';
 import { exploreInSlices } from './explore';
-import type { RunOutcome } from './outcome';
+import { verdictCounts, type RunOutcome } from './outcome';
 import { replayTrace } from './replay';
 import type { RunSpec } from './suite';
 
@@ -52,6 +52,7 @@ export async function runOne(spec: RunSpec, limits: Limits = {}, options: { cove
     ...(recorder ? { observe: recorder.observe } : {}),
   });
   const results: PropertyResult[] = [];
+  const propertySeconds: Record<string, number> = {};
   const outcome = (): RunOutcome => ({
     spec,
     exploration,
@@ -59,15 +60,23 @@ export async function runOne(spec: RunSpec, limits: Limits = {}, options: { cove
     untaken: recorder && interruption.signal === null ? untakenTransitions(spec.model, recorder.taken(), spec.untakenReasons) : [],
     seconds: (performance.now() - started) / 1000,
     interrupted: interruption.signal !== null,
+    propertySeconds,
   });
-  for (const property of spec.properties) {
+  // Once the analysis has taken 2 s, a line per property (stderr), so a long one is never silent.
+  const analysisStarted = performance.now();
+  for (const [i, property] of spec.properties.entries()) {
     if (interruption.signal !== null) return outcome();
+    const propertyStarted = performance.now();
+    if (propertyStarted - analysisStarted >= 2000) {
+      process.stderr.write(`  ${spec.id}: property ${i + 1}/${spec.properties.length} "${property.name}" (analysis ${((propertyStarted - analysisStarted) / 1000).toFixed(1)} s so far)\n`);
+    }
     const result = analyse(exploration, [property])[0]!;
     await turn();
     if (result.counterexample) replayTrace(exploration, result.counterexample, `${spec.id}: "${result.name}" counterexample`);
     if (result.witness) replayTrace(exploration, result.witness, `${spec.id}: "${result.name}" witness`);
     if (result.illustration) replayTrace(exploration, result.illustration.trace, `${spec.id}: "${result.name}" counterexample ${result.illustration.name}`);
     results.push(result);
+    propertySeconds[result.name] = (performance.now() - propertyStarted) / 1000;
   }
   await turn();
   return outcome();
@@ -77,8 +86,10 @@ export async function runOne(spec: RunSpec, limits: Limits = {}, options: { cove
 export function statisticsLine(outcome: RunOutcome): string {
   const { exploration, seconds } = outcome;
   const rate = Math.round(exploration.stateCount / Math.max(seconds, 1e-6));
-  const counts = new Map<string, number>();
-  for (const r of outcome.results) counts.set(r.verdict, (counts.get(r.verdict) ?? 0) + 1);
-  const verdicts = [...counts].map(([verdict, count]) => `${count} ${verdict}`).join(', ');
+  // Always in the same order (verdictOrder), only the verdicts that occur.
+  const verdicts = Object.entries(verdictCounts(outcome.results))
+    .filter(([, count]) => count > 0)
+    .map(([verdict, count]) => `${count} ${verdict}`)
+    .join(', ');
   return `${outcome.spec.id.padEnd(28)} ${String(exploration.stateCount).padStart(8)} states ${String(exploration.transitionCount).padStart(9)} transitions  depth ${String(exploration.maxDepth).padStart(3)}  ${seconds.toFixed(1).padStart(5)} s  ${String(rate).padStart(7)} states/s  ${verdicts}`;
 }

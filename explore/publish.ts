@@ -18,6 +18,7 @@ import { provenanceOf } from './provenance';
 import { readmeSection, README_BEGIN, README_END } from './readme';
 import { groupJson, groupMarkdown, summaryMarkdown } from './report';
 import type { Suite } from './suite';
+import { summaryJson } from './summary-json';
 
 /** The results location cannot be written: the machine's fault, not the user's input (exit 4). */
 export class OutputError extends Error {}
@@ -135,6 +136,7 @@ export async function verifyFiles(
 ): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   files.set(join(resultsDir, 'summary.md'), summaryMarkdown(suite, bounds, outcomes));
+  files.set(join(resultsDir, 'summary.json'), summaryJson(suite, outcomes));
   for (const group of [...new Set(outcomes.map((o) => o.spec.group))]) {
     const inGroup = outcomes.filter((o) => o.spec.group === group);
     files.set(join(resultsDir, `${group}.md`), groupMarkdown(suite, group, bounds, inGroup));

@@ -19,6 +19,11 @@ export interface OptionSpec {
   readonly max?: number;
   readonly defaultValue: OptionValue;
   readonly describe: string;
+  /**
+   * Why the option has no effect with these values (a few words), or null. Given on the command
+   * line where it has no effect, the option is refused (exit 2), never silently ignored.
+   */
+  readonly notApplied?: (values: OptionValues) => string | null;
 }
 
 export type OptionValue = string | number | readonly number[] | readonly string[];
@@ -56,6 +61,16 @@ export interface BoundLine {
 export function boundText(value: BoundValue): string {
   if (!Array.isArray(value)) return String(value);
   return value.length === 0 ? 'none' : `{${value.join(', ')}}`;
+}
+
+/** A property as `check --list-properties` shows it. */
+export interface PropertyInfo {
+  readonly name: string;
+  readonly kind: string;
+  /** Where it applies (e.g. the modes), in words. */
+  readonly appliesTo: string;
+  /** More on where it does not apply (--json only). */
+  readonly note?: string;
 }
 
 /**
@@ -109,6 +124,13 @@ export interface Suite {
   counterpartOf(run: RunSpec): RunSpec | null;
   /** The counterexample the README shows: a run id and a property name. */
   readonly featured: { readonly run: string; readonly property: string };
+  /** Every property with its kind and where it applies, in words (`check --list-properties`). */
+  propertyCatalogue?(): readonly PropertyInfo[];
+  /**
+   * Why `property` is expected to fail in `run` (e.g. the bug report it reproduces), or null:
+   * JUnit reports an expected failure as passed, with this reason.
+   */
+  knownFailure?(run: RunSpec, property: string): string | null;
   /** The model's source files (not its harness), hashed into the results' provenance. */
   readonly modelSources: readonly string[];
   /** Files, relative to the working directory. */

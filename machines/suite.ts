@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { boundText, type BoundLine, type OptionSpec, type OptionValues, type RunSpec, type Suite } from '../explore/suite';
+import { boundText, type BoundLine, type OptionSpec, type OptionValues, type PropertyInfo, type RunSpec, type Suite } from '../explore/suite';
 import type { SweepPlan } from '../explore/sweep';
 import { benchPlan } from './bench-ladder';
 import { boundReasons, defaultBounds, dialogueModes, type Bounds } from './bounds';
@@ -32,9 +32,26 @@ const modelSources = readdirSync(here)
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 /** Command-line option → bound, with the range a run on this machine can take. */
-const boundOptions: { name: string; bound: keyof Bounds; kind: 'integer' | 'integers' | 'choices'; min?: number; max?: number; choices?: readonly string[]; describe: string }[] = [
+const boundOptions: {
+  name: string;
+  bound: keyof Bounds;
+  kind: 'integer' | 'integers' | 'choices';
+  min?: number;
+  max?: number;
+  choices?: readonly string[];
+  describe: string;
+  notApplied?: OptionSpec['notApplied'];
+}[] = [
   { name: 'messages', bound: 'messagesFromA', kind: 'integer', min: 0, max: 6, describe: 'messages A sends' },
-  { name: 'messages-b', bound: 'messagesFromB', kind: 'integer', min: 0, max: 6, describe: 'messages B sends (two-way alternate only)' },
+  {
+    name: 'messages-b',
+    bound: 'messagesFromB',
+    kind: 'integer',
+    min: 0,
+    max: 6,
+    describe: 'messages B sends (two-way alternate only)',
+    notApplied: (values) => (values.mode === 'twa' ? null : 'B sends only in two-way alternate (--mode twa)'),
+  },
   { name: 'losses', bound: 'losses', kind: 'integer', min: 0, max: 4, describe: 'connection losses' },
   { name: 'threshold', bound: 'threshold', kind: 'integer', min: 1, max: 20, describe: 'message threshold T for a new association' },
   { name: 'attempts', bound: 'recoveryAttempts', kind: 'integer', min: 1, max: 5, describe: 'recovery attempts before the timeout' },
@@ -45,7 +62,15 @@ const boundOptions: { name: string; bound: keyof Bounds; kind: 'integer' | 'inte
   { name: 'message-size', bound: 'messageSize', kind: 'integer', min: 1, max: 6, describe: 'message size (KB)' },
   { name: 'capacity', bound: 'capacity', kind: 'integer', min: 1, max: 64, describe: 'PDUs in flight per direction before it counts as a modelling error' },
   { name: 'faults', bound: 'faults', kind: 'choices', choices: channelFaults, describe: 'single-PDU faults of the channel' },
-  { name: 'max-faults', bound: 'maxFaults', kind: 'integer', min: 1, max: 4, describe: 'single-PDU faults in a run, when --faults names any' },
+  {
+    name: 'max-faults',
+    bound: 'maxFaults',
+    kind: 'integer',
+    min: 1,
+    max: 4,
+    describe: 'single-PDU faults in a run, when --faults names any',
+    notApplied: (values) => ((values.faults as readonly string[]).length > 0 ? null : 'no channel fault is on (--faults none)'),
+  },
   { name: 'threshold-associations', bound: 'thresholdAssociations', kind: 'integer', min: 0, max: 3, describe: 'threshold associations each MTA may open in a run' },
   { name: 'turn-please-repeats', bound: 'turnPleaseRepeats', kind: 'integer', min: 0, max: 2, describe: 'times an MTA may repeat a Turn-Please before it gets the Turn' },
   { name: 'unasked-gives', bound: 'unaskedGivesPerConnection', kind: 'integer', min: 0, max: 2, describe: 'times an MTA may give the Turn unasked on one connection' },
@@ -147,6 +172,54 @@ const runPlans: Record<DialogueMode, readonly RunPlan[]> = {
     },
   ],
 };
+
+/** Where each property applies: the modes where some run of the verification job checks it. */
+function propertyCatalogue(): PropertyInfo[] {
+  const perMode = dialogueModes.map((mode) => ({
+    mode,
+    atDefaults: propertiesFor(mode, defaultBounds),
+    anywhere: runPlans[mode].map((plan) => propertiesFor(mode, { ...defaultBounds, ...plan.changes })),
+  }));
+  return perMode[perMode.length - 1]!.atDefaults.map(({ name, kind }) => {
+    const modes = perMode.filter(({ anywhere }) => anywhere.some((list) => list.some((p) => p.name === name && p.notApplicableBecause === undefined)));
+    const reasons = modes
+      .map(({ mode, atDefaults }) => ({ mode, reason: atDefaults.find((p) => p.name === name)?.notApplicableBecause }))
+      .filter((m) => m.reason !== undefined);
+    const atDefaults = modes.filter((m) => !reasons.some((r) => r.mode === m.mode)).map((m) => m.mode);
+    const where = modes.length === 0 ? 'no run of the verification job' : modes.map((m) => m.mode).join(', ');
+    return {
+      name,
+      kind,
+      appliesTo: reasons.length === 0 ? where : `${where} (at the default bounds: ${atDefaults.join(', ') || 'none'})`,
+      ...(reasons.length === 0 ? {} : { note: reasons.map((r) => `n/a at the default bounds in ${r.mode}: ${r.reason}`).join('; ') }),
+    };
+  });
+}
+
+/** The bug reports each variant still has, and the properties by which each one shows. */
+const bugReports = {
+  turn: {
+    reference: 'KB Q166594 (the Turn is lost on recovery)',
+    properties: [propertyNames.turnNeverLost, propertyNames.noDeadlock, propertyNames.deliveredWithoutNewAssociation, propertyNames.lostGiveRecovered] as string[],
+  },
+  checkpoint: {
+    reference: 'KB Q187929 (the checkpoint size differs on recovery)',
+    properties: [propertyNames.recoverySucceedsWhileUp, propertyNames.confirmedDataNeverResent, propertyNames.recoveryKeepsCheckpointSize] as string[],
+  },
+};
+const bugsOf: Record<VariantName, readonly (keyof typeof bugReports)[]> = {
+  unpatched: ['turn', 'checkpoint'],
+  'turn-fix': ['checkpoint'],
+  'turn-fix-giver': ['turn', 'checkpoint'],
+  'checkpoint-fix': ['turn'],
+  patched: [],
+};
+
+function knownFailure(run: RunSpec, property: string): string | null {
+  const bugs = bugsOf[run.group as VariantName] ?? [];
+  const bug = bugs.map((name) => bugReports[name]).find((report) => report.properties.includes(property));
+  return bug ? `${run.group} reproduces ${bug.reference}` : null;
+}
 
 /** The patched model across a grid of bounds, what each channel fault does to it, and the smallest bounds at which each unpatched bug shows. */
 function sweepPlan(): SweepPlan {
@@ -310,6 +383,8 @@ export const suite: Suite = {
     { name: 'channel', machine: channelMachine },
   ],
   featured: { run: 'unpatched · twa', property: 'no deadlock' },
+  propertyCatalogue,
+  knownFailure,
   modelSources,
   expectedPath: 'machines/expected-outcomes.json',
   resultsDir: 'results',

@@ -1,6 +1,8 @@
 // Bad input, everywhere it can arrive: exit code 2, one line on stderr saying what is wrong and
 // how to fix it, nothing on stdout, and nothing written. Among it: results files edited so that
-// a counterexample no longer shows what it claims.
+// a counterexample no longer shows what it claims. The cases call the command line's main() in
+// this process (run-cli-in-process.ts): starting Node and tsx ~100 times took minutes on 2 cores;
+// ci.test.ts checks that a real process exits 2 the same way.
 
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -8,7 +10,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { check, cli, replay, verify } from './run-cli';
+import { check, cli, replay, verify } from './run-cli-in-process';
 
 /** results/, README.md and the manifest, byte by byte: no case may change them. */
 function committedOutputs(): string {
@@ -139,6 +141,24 @@ const cases: [string, () => Promise<{ code: number; stdout: string; stderr: stri
   ['verify: --out naming a file', () => verify('--out', file('a-file', 'x')), /--out .*a-file is a file; give a folder/],
   ['mutants: --out naming a file', () => cli('mutants', '--suite', 'machines/suite.ts', '--out', file('b-file', 'x')), /--out .*b-file is a file; give a folder/],
   ['sweep: --out to a missing folder', () => cli('sweep', '--suite', 'machines/suite.ts', '--out', join(out, 'missing')), /--out .*: no such folder; create it first/],
+  // options that have no effect where they are given are refused, never silently ignored
+  ['check: --messages-b in monologue', () => check('--mode', 'monologue', '--messages-b', '1'), /--messages-b has no effect here: B sends only in two-way alternate \(--mode twa\); drop --messages-b/],
+  ['check: --max-faults with no fault on', () => check('--max-faults', '2'), /--max-faults has no effect here: no channel fault is on \(--faults none\); drop --max-faults/],
+  // properties
+  ['check: an unknown --property', () => check('--property', 'no dedlock'), /--property "no dedlock": no such property; npm run -s check -- --list-properties lists them/],
+  ['check: a --property named twice', () => check('--property', 'no deadlock', '--property', 'no deadlock'), /--property "no deadlock" is given twice/],
+  ['check: --list-properties with bounds', () => check('--list-properties', '--losses', '2'), /--list-properties explores nothing and takes no other option \(got --losses\)/],
+  // JUnit
+  ['verify: --junit into a missing folder', () => verify('--out', out, '--junit', join(out, 'missing', 'j.xml')), /--junit .*: no such folder .*; create it first/],
+  ['verify: --junit naming a folder', () => verify('--out', out, '--junit', out), /--junit .* is a folder; give a file name/],
+  // shards
+  ['sweep: --shard beyond its count', () => cli('sweep', '--suite', 'machines/suite.ts', '--shard', '5/4'), /--shard takes I\/N with 1 ≤ I ≤ N ≤ \d+ .*\(got "5\/4"\)/],
+  ['sweep: --shard that is not I/N', () => cli('sweep', '--suite', 'machines/suite.ts', '--shard', 'half'), /--shard takes I\/N/],
+  ['sweep: --shard with --merge', () => cli('sweep', '--suite', 'machines/suite.ts', '--shard', '1/2', '--merge', out), /--shard and --merge do not go together/],
+  ['sweep: --merge without a folder', () => cli('sweep', '--suite', 'machines/suite.ts', '--merge'), /--merge needs at least one value/],
+  ['sweep: --merge a missing folder', () => cli('sweep', '--suite', 'machines/suite.ts', '--merge', join(out, 'missing'), '--out', out), /--merge .*missing: no such file or folder/],
+  ['sweep: --merge a folder without shards', () => cli('sweep', '--suite', 'machines/suite.ts', '--merge', out, '--out', out), /no sweep-shard-I-of-N.json in it/],
+  ['sweep: --merge a file that is not a shard', () => cli('sweep', '--suite', 'machines/suite.ts', '--merge', file('not-a-shard.json', '{"schema": "x"}'), '--out', out), /is not a partial sweep result of this checker/],
 ];
 
 test.each(cases)('%s', async (_, run, message) => {

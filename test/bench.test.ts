@@ -24,6 +24,8 @@ test('npm run bench -- --json prints every figure, measured on every rung', asyn
   expect(report.largestPeakRssMB).toBeGreaterThan(0);
   expect(report.rungs[0].xstateGraph.states).toBe(report.rungs[0].ours.states);
   expect(report.vsXstateGraph).toBeGreaterThan(0);
+  expect(report.provenance).toMatchObject({ xstateVersion: expect.stringMatching(/^\d/), node: process.version });
+  expect(typeof report.elapsedSeconds).toBe('number');
   if (spinAvailable()) {
     for (const rung of report.rungs) expect(rung.spin.states).toBe(rung.ours.states);
     // pan may be too quick to time on rungs this small (it reports hundredths of a second).

@@ -17,7 +17,7 @@ function oneRunSuite(folder: string) {
   return { ...suite, verifyRuns: () => [run], expectedPath: join(folder, 'expected.json'), readmePath: join(folder, 'README.md'), resultsDir: join(folder, 'results') };
 }
 
-const verifyArgs = { command: 'verify' as const, values: new Map<string, string>(), flags: new Set<string>(), positional: [] };
+const verifyArgs = { command: 'verify' as const, values: new Map<string, string>(), flags: new Set<string>(), positional: [], lists: new Map<string, string[]>() };
 
 test('verify leaves the README as it was when an outcome differs from the manifest, and rewrites it when all match', async () => {
   vi.spyOn(console, 'log').mockImplementation(() => {});
