@@ -34,7 +34,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const hasSuite = tokens.some((token) => token === '--suite' || token.startsWith('--suite='));
     if (command === '--version' || tokens.includes('--version')) {
-      console.log(versionText(hasSuite ? ((await loadSuite(suitePathOf(tokens))).modelSources ?? []) : []));
+      console.log(versionText(hasSuite ? ((await loadSuite(suitePathOf(tokens))).publishing?.modelSources ?? []) : []));
       return exitCodes.ok;
     }
     if (!Object.hasOwn(commandOptions, command)) {

@@ -10,7 +10,7 @@ import { hostname } from 'node:os';
 import type { PropertyResult } from './analysis';
 import { observedRun, type ExpectedRun, type RunOutcome } from './outcome';
 import { traceTable } from './report';
-import type { Suite } from './suite';
+import type { Publishing } from './suite';
 
 /** Text for an XML attribute or element: escaped, without the control characters XML 1.0 forbids. */
 export function xmlText(text: string): string {
@@ -35,7 +35,7 @@ function lengthText(length: number | undefined): string {
   return length === undefined ? 'no counterexample' : `a ${length}-step counterexample`;
 }
 
-function propertyCase(suite: Suite, outcome: RunOutcome, result: PropertyResult, expected: ExpectedRun | undefined): Case {
+function propertyCase(publishing: Publishing, outcome: RunOutcome, result: PropertyResult, expected: ExpectedRun | undefined): Case {
   const seconds = outcome.propertySeconds?.[result.name] ?? 0;
   const wanted = expected?.verdicts[result.name];
   const wantedLength = expected?.counterexampleLengths[result.name];
@@ -54,7 +54,7 @@ function propertyCase(suite: Suite, outcome: RunOutcome, result: PropertyResult,
   }
   if (result.verdict === 'n/a') return { name: result.name, seconds, skipped: `n/a: ${result.note ?? 'does not apply to this run'}` };
   if (result.verdict === 'FAIL') {
-    const reason = suite.knownFailure?.(outcome.spec, result.name) ?? 'recorded in the expected-outcome manifest';
+    const reason = publishing.knownFailure?.(outcome.spec, result.name) ?? 'recorded in the expected-outcome manifest';
     return { name: result.name, seconds, output: `expected FAIL: ${reason}; ${lengthText(length)}, as expected` };
   }
   return { name: result.name, seconds };
@@ -78,12 +78,12 @@ function stateSpaceCase(outcome: RunOutcome, expected: ExpectedRun | undefined):
  * The JUnit XML of a verification job. `expectedOf` gives the manifest's record of a run, or
  * undefined when the manifest has none (with --update-expected, the observed run itself).
  */
-export function junitXml(suite: Suite, outcomes: readonly RunOutcome[], expectedOf: (id: string) => ExpectedRun | undefined, now = new Date()): string {
+export function junitXml(publishing: Publishing, outcomes: readonly RunOutcome[], expectedOf: (id: string) => ExpectedRun | undefined, now = new Date()): string {
   const timestamp = now.toISOString().slice(0, 19);
   const host = xmlText(hostname());
   const suites = outcomes.map((outcome) => {
     const expected = expectedOf(outcome.spec.id);
-    const cases = [...outcome.results.map((result) => propertyCase(suite, outcome, result, expected)), stateSpaceCase(outcome, expected)];
+    const cases = [...outcome.results.map((result) => propertyCase(publishing, outcome, result, expected)), stateSpaceCase(outcome, expected)];
     return { outcome, cases };
   });
   const count = (cases: readonly Case[]) => ({
@@ -95,7 +95,7 @@ export function junitXml(suite: Suite, outcomes: readonly RunOutcome[], expected
   const totalSeconds = suites.reduce((sum, s) => sum + s.outcome.seconds, 0);
   const lines = [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${xmlText(suite.title)}" tests="${all.tests}" failures="${all.failures}" errors="0" skipped="${all.skipped}" time="${totalSeconds.toFixed(3)}">`,
+    `<testsuites name="${xmlText(publishing.title)}" tests="${all.tests}" failures="${all.failures}" errors="0" skipped="${all.skipped}" time="${totalSeconds.toFixed(3)}">`,
   ];
   suites.forEach(({ outcome, cases }, id) => {
     const c = count(cases);

@@ -120,7 +120,7 @@ export function verifyFolders(suite: Suite, resultsDir: string, options: { readm
   return [
     resultsDir,
     join(resultsDir, 'machines'),
-    ...(options.readme ? [dirname(suite.readmePath)] : []),
+    ...(options.readme ? [dirname(suite.publishing.readmePath)] : []),
     ...(options.manifest ? [dirname(suite.expectedPath)] : []),
   ];
 }
@@ -135,31 +135,31 @@ export async function verifyFiles(
   options: { readme: boolean; manifest: boolean },
 ): Promise<Map<string, string>> {
   const files = new Map<string, string>();
-  files.set(join(resultsDir, 'summary.md'), summaryMarkdown(suite, bounds, outcomes));
-  files.set(join(resultsDir, 'summary.json'), summaryJson(suite, outcomes));
+  files.set(join(resultsDir, 'summary.md'), summaryMarkdown(suite.publishing, bounds, outcomes));
+  files.set(join(resultsDir, 'summary.json'), summaryJson(suite.publishing, outcomes));
   for (const group of [...new Set(outcomes.map((o) => o.spec.group))]) {
     const inGroup = outcomes.filter((o) => o.spec.group === group);
-    files.set(join(resultsDir, `${group}.md`), groupMarkdown(suite, group, bounds, inGroup));
+    files.set(join(resultsDir, `${group}.md`), groupMarkdown(suite.publishing, group, bounds, inGroup));
     files.set(join(resultsDir, `${group}.json`), `${JSON.stringify(groupJson(group, inGroup), null, 2)}\n`);
   }
   // The charts, drawn from their definitions: SVG (offline Graphviz), DOT and Mermaid.
   const charts: { name: string; svg: string }[] = [];
-  for (const { name, machine } of suite.charts) {
+  for (const { name, machine } of suite.publishing.charts) {
     const svg = await toSvg(machine);
     charts.push({ name, svg });
     files.set(join(resultsDir, 'machines', `${name}.svg`), svg);
     files.set(join(resultsDir, 'machines', `${name}.dot`), toDot(machine));
     files.set(join(resultsDir, 'machines', `${name}.mmd`), toMermaid(machine));
   }
-  files.set(join(resultsDir, 'report.html'), reportHtml(suite, outcomes, charts, (run) => suite.counterpartOf(run), bounds, provenanceOf(suite.modelSources)));
-  if (options.readme && existsSync(suite.readmePath)) {
-    const readme = readFileSync(suite.readmePath, 'utf8');
+  files.set(join(resultsDir, 'report.html'), reportHtml(suite.publishing, outcomes, charts, (run) => suite.publishing.counterpartOf(run), bounds, provenanceOf(suite.publishing.modelSources)));
+  if (options.readme && existsSync(suite.publishing.readmePath)) {
+    const readme = readFileSync(suite.publishing.readmePath, 'utf8');
     const begin = readme.indexOf(README_BEGIN);
     const end = readme.indexOf(README_END);
     if (begin >= 0 && end > begin) {
-      files.set(suite.readmePath, readme.slice(0, begin) + readmeSection(suite, outcomes) + readme.slice(end + README_END.length));
+      files.set(suite.publishing.readmePath, readme.slice(0, begin) + readmeSection(suite.publishing, outcomes) + readme.slice(end + README_END.length));
     } else {
-      console.error(`note: ${suite.readmePath} has no ${README_BEGIN} … ${README_END} section; its results were not updated`);
+      console.error(`note: ${suite.publishing.readmePath} has no ${README_BEGIN} … ${README_END} section; its results were not updated`);
     }
   }
   if (options.manifest) {

@@ -5,7 +5,7 @@
 import type { PropertyResult } from './analysis';
 import type { RunOutcome } from './outcome';
 import { anchorOf, featuredCounterexample } from './report';
-import type { Suite } from './suite';
+import type { Publishing } from './suite';
 
 export const README_BEGIN = '<!-- results:begin -->';
 export const README_END = '<!-- results:end -->';
@@ -55,10 +55,10 @@ export function compactTable(outcomes: readonly RunOutcome[], linkPrefix: string
   ].join('\n');
 }
 
-export function readmeSection(suite: Suite, outcomes: readonly RunOutcome[]): string {
-  const prefix = `${suite.resultsDir}/`;
+export function readmeSection(publishing: Publishing, outcomes: readonly RunOutcome[]): string {
+  const prefix = `${publishing.resultsDir}/`;
   const lines = [README_BEGIN, '', compactTable(outcomes, prefix), ''];
-  const featured = featuredCounterexample(suite, outcomes);
+  const featured = featuredCounterexample(publishing, outcomes);
   if (featured) {
     const { outcome, result, trace, shortest, shapedAs } = featured;
     const anchor = anchorOf(outcome.spec.section, shapedAs === null ? result.name : `${result.name} ${shapedAs}`);

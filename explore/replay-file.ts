@@ -76,7 +76,7 @@ function readResults(path: string): ResultsJson {
  * The run and trace to replay: the one --run names, else the one run of the file where the
  * property has a counterexample, else (several) the suite's featured run when it is among them.
  */
-function chooseTrace(results: ResultsJson, path: string, property: string, runId: string | undefined, featured: Suite['featured']): { run: RunJson; verdict: string; trace: TraceJson } {
+function chooseTrace(results: ResultsJson, path: string, property: string, runId: string | undefined, featured: Suite['publishing']['featured']): { run: RunJson; verdict: string; trace: TraceJson } {
   const runs = runId === undefined ? results.runs : results.runs.filter((run) => run.id === runId);
   if (runId !== undefined && runs.length === 0) {
     throw new ReplayInputError(`${path} has no run "${runId}"; its runs are ${results.runs.map((r) => `"${r.id}"`).join(', ')}`);
@@ -115,7 +115,7 @@ export async function replayFile(
   attach?: () => Promise<RuntimeOptions | 'interrupted'>,
 ): Promise<string[] | 'interrupted'> {
   const results = readResults(path);
-  const { run, verdict, trace } = chooseTrace(results, path, property, runId, suite.featured);
+  const { run, verdict, trace } = chooseTrace(results, path, property, runId, suite.publishing.featured);
   const spec = suite.runFor(results.group, run.section, run.bounds);
   if (typeof spec === 'string') throw new ReplayInputError(`${path} does not fit the current model: ${spec}`);
   const checked = spec.properties.find((p) => p.name === property);

@@ -97,12 +97,39 @@ export interface Story {
   readonly shownBy?: { readonly run: string; readonly property: string };
 }
 
-export interface Suite {
+/**
+ * What publishing needs: the words, the field reports, the charts, which counterexample to
+ * feature and what to compare it with, where the files go, and what the provenance hashes.
+ */
+export interface Publishing {
   readonly title: string;
   /** Paragraphs printed under the title of every report. */
   readonly introduction: readonly string[];
   /** Optional: the field reports the suite reproduces, told at the top of report.html. */
   readonly stories?: readonly Story[];
+  /** The charts drawn into results/machines/ (name → machine). */
+  readonly charts: readonly { readonly name: string; readonly machine: AnyStateMachine }[];
+  /** The run a buggy run is compared with in the report (the patched model, say), or null. */
+  counterpartOf(run: RunSpec): RunSpec | null;
+  /** The counterexample the README shows: a run id and a property name. */
+  readonly featured: { readonly run: string; readonly property: string };
+  /**
+   * Why `property` is expected to fail in `run` (e.g. the bug report it reproduces), or null:
+   * JUnit reports an expected failure as passed, with this reason.
+   */
+  knownFailure?(run: RunSpec, property: string): string | null;
+  /** The model's source files (not its harness), hashed into the results' provenance. */
+  readonly modelSources: readonly string[];
+  /** Files, relative to the working directory. */
+  readonly resultsDir: string;
+  readonly readmePath: string;
+}
+
+/**
+ * A verification suite: what the checker needs (the options and bounds, the runs, the seeded
+ * faults, the sweep and bench plans, the expected outcomes), and what publishing needs.
+ */
+export interface Suite {
   readonly options: readonly OptionSpec[];
   /** A one-line complaint about a combination of options, or null when they fit together. */
   conflict(values: OptionValues): string | null;
@@ -112,29 +139,15 @@ export interface Suite {
   checkRun(values: OptionValues): RunSpec;
   /** Rebuilds the run a results file describes (its group, section and bounds), or says why it cannot. */
   runFor(group: string, section: string, bounds: Readonly<Record<string, unknown>>): RunSpec | string;
-  /** The charts drawn into results/machines/ (name → machine). */
-  readonly charts: readonly { readonly name: string; readonly machine: AnyStateMachine }[];
   /** The seeded faults of `npm run mutants`. */
   mutants(): MutantRuns[];
   /** The bound sweep of `npm run sweep`. */
   sweepPlan(): SweepPlan;
   /** The ladder of `npm run bench`, if the suite has one. */
   benchPlan?(): BenchPlan;
-  /** The run a buggy run is compared with in the report (the patched model, say), or null. */
-  counterpartOf(run: RunSpec): RunSpec | null;
-  /** The counterexample the README shows: a run id and a property name. */
-  readonly featured: { readonly run: string; readonly property: string };
   /** Every property with its kind and where it applies, in words (`check --list-properties`). */
   propertyCatalogue?(): readonly PropertyInfo[];
-  /**
-   * Why `property` is expected to fail in `run` (e.g. the bug report it reproduces), or null:
-   * JUnit reports an expected failure as passed, with this reason.
-   */
-  knownFailure?(run: RunSpec, property: string): string | null;
-  /** The model's source files (not its harness), hashed into the results' provenance. */
-  readonly modelSources: readonly string[];
-  /** Files, relative to the working directory. */
+  /** The expected-outcome manifest, relative to the working directory. */
   readonly expectedPath: string;
-  readonly resultsDir: string;
-  readonly readmePath: string;
+  readonly publishing: Publishing;
 }

@@ -6,15 +6,15 @@
 import type { RunOutcome } from './outcome';
 import { verdictCounts, verdictOrder } from './outcome';
 import { provenanceOf } from './provenance';
-import type { Suite } from './suite';
+import type { Publishing } from './suite';
 
 export const summarySchema = 'xstate-explorer/summary/v1';
 
-export function summaryObject(suite: Suite, outcomes: readonly RunOutcome[]) {
+export function summaryObject(publishing: Publishing, outcomes: readonly RunOutcome[]) {
   return {
     schema: summarySchema,
-    title: suite.title,
-    provenance: provenanceOf(suite.modelSources),
+    title: publishing.title,
+    provenance: provenanceOf(publishing.modelSources),
     verdictOrder,
     totals: {
       runs: outcomes.length,
@@ -43,6 +43,6 @@ export function summaryObject(suite: Suite, outcomes: readonly RunOutcome[]) {
   };
 }
 
-export function summaryJson(suite: Suite, outcomes: readonly RunOutcome[]): string {
-  return `${JSON.stringify(summaryObject(suite, outcomes), null, 2)}\n`;
+export function summaryJson(publishing: Publishing, outcomes: readonly RunOutcome[]): string {
+  return `${JSON.stringify(summaryObject(publishing, outcomes), null, 2)}\n`;
 }

@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { boundText, type BoundLine, type OptionSpec, type OptionValues, type PropertyInfo, type RunSpec, type Suite } from '../explore/suite';
+import { boundText, type BoundLine, type OptionSpec, type OptionValues, type PropertyInfo, type Publishing, type RunSpec, type Suite } from '../explore/suite';
 import type { SweepPlan } from '../explore/sweep';
 import { benchPlan } from './bench-ladder';
 import { boundReasons, defaultBounds, dialogueModes, type Bounds } from './bounds';
@@ -299,7 +299,8 @@ function sweepPlan(): SweepPlan {
   };
 }
 
-export const suite: Suite = {
+/** What the reports say and show, and where they go. */
+const publishing: Publishing = {
   title: 'X.400 MTAs over RTSE',
   introduction: [
     'Every reachable state of MTA A (association initiator) + channel + MTA B (responder), explored breadth-first for each variant and dialogue mode. Every counterexample below was replayed through real XState actors before it was written.',
@@ -325,6 +326,22 @@ export const suite: Suite = {
       shownBy: { run: 'unpatched · monologue', property: propertyNames.recoverySucceedsWhileUp },
     },
   ],
+  counterpartOf: (run) => {
+    const from = madeFrom.get(run);
+    return run.group === 'patched' || from === undefined ? null : runSpec('patched', from.mode, from.bounds, { section: run.section });
+  },
+  charts: [
+    { name: 'mta', machine: mtaMachine },
+    { name: 'channel', machine: channelMachine },
+  ],
+  featured: { run: 'unpatched · twa', property: 'no deadlock' },
+  knownFailure,
+  modelSources,
+  resultsDir: 'results',
+  readmePath: 'README.md',
+};
+
+export const suite: Suite = {
   options,
   conflict(values) {
     const fromB = values.mode === 'twa' ? (values['messages-b'] as number) : 0;
@@ -374,19 +391,7 @@ export const suite: Suite = {
     }),
   sweepPlan,
   benchPlan: () => benchPlan,
-  counterpartOf: (run) => {
-    const from = madeFrom.get(run);
-    return run.group === 'patched' || from === undefined ? null : runSpec('patched', from.mode, from.bounds, { section: run.section });
-  },
-  charts: [
-    { name: 'mta', machine: mtaMachine },
-    { name: 'channel', machine: channelMachine },
-  ],
-  featured: { run: 'unpatched · twa', property: 'no deadlock' },
   propertyCatalogue,
-  knownFailure,
-  modelSources,
   expectedPath: 'machines/expected-outcomes.json',
-  resultsDir: 'results',
-  readmePath: 'README.md',
+  publishing,
 };

@@ -126,10 +126,13 @@ import { optionValues } from ${JSON.stringify(join(here, 'explore/args.ts'))};
 const run = (values: Record<string, string>) => real.checkRun(optionValues(real, new Map(Object.entries(values))));
 export const suite = {
   ...real,
-  charts: [],
   expectedPath: ${JSON.stringify(join(dir, 'expected.json'))},
-  resultsDir: ${JSON.stringify(join(dir, 'results'))},
-  readmePath: ${JSON.stringify(join(dir, 'README.md'))},
+  publishing: {
+    ...real.publishing,
+    charts: [],
+    resultsDir: ${JSON.stringify(join(dir, 'results'))},
+    readmePath: ${JSON.stringify(join(dir, 'README.md'))},
+  },
   verifyRuns: () => [
     run({ variant: 'unpatched', mode: 'monologue', messages: '1', attempts: '1' }),
     run({ variant: 'patched', mode: 'monologue', messages: '1', attempts: '1' }),

@@ -14,7 +14,12 @@ function oneRunSuite(folder: string) {
   const run = suite.verifyRuns().find((spec) => spec.id === 'unpatched · monologue')!;
   copyFileSync(suite.expectedPath, join(folder, 'expected.json'));
   writeFileSync(join(folder, 'README.md'), `# title\n\n${README_BEGIN}\nold\n${README_END}\n`);
-  return { ...suite, verifyRuns: () => [run], expectedPath: join(folder, 'expected.json'), readmePath: join(folder, 'README.md'), resultsDir: join(folder, 'results') };
+  return {
+    ...suite,
+    verifyRuns: () => [run],
+    expectedPath: join(folder, 'expected.json'),
+    publishing: { ...suite.publishing, readmePath: join(folder, 'README.md'), resultsDir: join(folder, 'results') },
+  };
 }
 
 const verifyArgs = { command: 'verify' as const, values: new Map<string, string>(), flags: new Set<string>(), positional: [], lists: new Map<string, string[]>() };
@@ -28,12 +33,12 @@ test('verify leaves the README as it was when an outcome differs from the manife
 
   writeFileSync(own.expectedPath, JSON.stringify({ runs: { 'unpatched · monologue': { ...matching.runs['unpatched · monologue'], states: 1 } } }));
   expect(await commands.verify(own, verifyArgs, '')).toBe(1);
-  expect(readFileSync(own.readmePath, 'utf8')).toContain('\nold\n');
-  expect(readFileSync(join(own.resultsDir, 'unpatched.md'), 'utf8')).toContain('monologue'); // results/ is still written, to be looked at
+  expect(readFileSync(own.publishing.readmePath, 'utf8')).toContain('\nold\n');
+  expect(readFileSync(join(own.publishing.resultsDir, 'unpatched.md'), 'utf8')).toContain('monologue'); // results/ is still written, to be looked at
 
   writeFileSync(own.expectedPath, JSON.stringify(matching));
   expect(await commands.verify(own, verifyArgs, '')).toBe(0);
-  const readme = readFileSync(own.readmePath, 'utf8');
+  const readme = readFileSync(own.publishing.readmePath, 'utf8');
   expect(readme).not.toContain('\nold\n');
   // unpatched fails the recovery properties in monologue: the table links the shortest counterexample
   expect(readme).toMatch(/\| a recovery succeeds while the connection stays up \| \*\*FAIL\*\* in 1 of 1, \[\d+ steps\]\(.*unpatched\.md#monologue-a-recovery-succeeds-while-the-connection-stays-up\) \|/);
