@@ -42,15 +42,19 @@ function lockedVersion(name: string): string {
   return packages?.[`node_modules/${name}`]?.version ?? 'unknown';
 }
 
+/** A module specifier without its folders: `'../explore/model'` → `'model'`. */
+const withoutFolders = (text: string) => text.replace(/(\bfrom\s*|\bimport\s*\(?\s*)(['"])(?:[^'"]*\/)?([^'"/]+)\2/g, '$1$2$3$2');
+
 /**
- * The hash covers each file's name (not its folder) and content, in name order, so moving the
- * model's files between folders keeps it, and any edit to them changes it.
+ * The hash covers each file's name and content, in name order, with the folders left out of
+ * both (of the file, and of the modules it imports): moving files between folders keeps it,
+ * any other edit changes it.
  */
 export function contentHash(files: readonly string[]): string {
   const hash = createHash('sha256');
   for (const file of [...files].sort((a, b) => (basename(a) < basename(b) ? -1 : basename(a) > basename(b) ? 1 : 0))) {
     hash.update(`${basename(file)}\0`);
-    hash.update(readFileSync(file));
+    hash.update(withoutFolders(readFileSync(file, 'utf8')));
     hash.update('\0');
   }
   return hash.digest('hex').slice(0, 16);
