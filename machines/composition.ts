@@ -18,6 +18,7 @@ import {
   routeEmitted,
   turnOf,
   type ActorName,
+  type ChannelMachine,
   type EnvironmentEvent,
   type MtaConfig,
   type ChannelSnapshot,
@@ -25,20 +26,18 @@ import {
   type SystemConfig,
 } from './system';
 import type { ChannelEmitted } from './channel.machine';
-import type { VariantName } from './variants';
 
 export interface CompositionOptions {
-  readonly variant: VariantName;
-  /** The MTA chart to use: the variant's, or a seeded fault's. */
+  /** The MTA chart to run: a variant's, or a seeded fault's. */
   readonly machine: MtaMachine;
-  /** The channel chart to use; a seeded fault may pass its own. */
-  readonly channelChart?: typeof channelMachine;
+  /** The channel chart to run; a seeded fault may pass its own. */
+  readonly channelChart?: ChannelMachine;
   readonly mode: DialogueMode;
   readonly bounds: Bounds;
 }
 
 /** Both MTAs are configured alike: each proposes the same sizes in every connect it sends. */
-export function systemConfigFor(variant: VariantName, mode: DialogueMode, bounds: Bounds): SystemConfig {
+export function systemConfigFor({ machine, channelChart = channelMachine, mode, bounds }: CompositionOptions): SystemConfig {
   const config: MtaConfig = {
     dialogueMode: mode,
     messageThreshold: bounds.threshold,
@@ -51,7 +50,7 @@ export function systemConfigFor(variant: VariantName, mode: DialogueMode, bounds
     unaskedGivesPerConnection: bounds.unaskedGivesPerConnection,
   };
   const channel = { capacity: bounds.capacity, maxLosses: bounds.losses, faults: bounds.faults, maxFaults: bounds.maxFaults };
-  return { variant, a: config, b: config, channel };
+  return { machine, channelChart, a: config, b: config, channel };
 }
 
 export const mtaOf = (view: StateView, side: 'A' | 'B') => view[side] as MtaSnapshot;
@@ -257,8 +256,9 @@ function stepEffect(deliveries: readonly { from: string; to: string; event: Even
 }
 
 export function composeSystem(options: CompositionOptions): ComposedModel<EnvironmentEvent> {
-  const { variant, machine, mode, bounds, channelChart = channelMachine } = options;
-  const config = systemConfigFor(variant, mode, bounds);
+  const { mode, bounds } = options;
+  const config = systemConfigFor(options);
+  const { machine, channelChart = channelMachine } = config;
   const allSteps = everyEnvironmentStep(bounds);
   return {
     actors: [
@@ -277,7 +277,7 @@ export function composeSystem(options: CompositionOptions): ComposedModel<Enviro
     isValidEndState: (view) => queueLengthOf(mtaOf(view, 'A')) === 0 && queueLengthOf(mtaOf(view, 'B')) === 0,
     keyOf: (_, snapshot) => withoutConfig(snapshot),
     startRuntime(runtimeOptions = {}) {
-      const system = createSystem(config, machine, channelChart, runtimeOptions.inspect);
+      const system = createSystem(config, runtimeOptions.inspect);
       return {
         perform: (payload) => void system.dispatch(payload),
         snapshots: () => ({ A: system.mtas.A.getSnapshot(), channel: system.channel.getSnapshot(), B: system.mtas.B.getSnapshot() }),

@@ -23,7 +23,7 @@ const names = propertyNames;
 
 function spec(variant: VariantName, mode: DialogueMode, bounds: Partial<Bounds> = {}, machine: MtaMachine = variants[variant]): RunSpec {
   const all = { ...defaultBounds, ...bounds };
-  return { id: `${variant} · ${mode}`, group: variant, section: mode, model: composeSystem({ variant, machine, mode, bounds: all }), properties: propertiesFor(mode, all) };
+  return { id: `${variant} · ${mode}`, group: variant, section: mode, model: composeSystem({ machine, mode, bounds: all }), properties: propertiesFor(mode, all) };
 }
 
 let outcomes: RunOutcome[];
@@ -229,7 +229,7 @@ describe('the checker\'s inputs are sound', () => {
     // Every kind of step, the Turn discipline and the threshold included; one limit and one attempt keep it small.
     const bounds: Bounds = { ...defaultBounds, messagesFromA: 1, messagesFromB: 1, turnPleaseRepeats: 1, unaskedGivesPerConnection: 1, threshold: 1, acceptorCheckpointLimits: [2], recoveryAttempts: 1 };
     for (const variant of ['unpatched'] as const) {
-      const model = composeSystem({ variant, machine: variants[variant], mode: 'twa', bounds });
+      const model = composeSystem({ machine: variants[variant], mode: 'twa', bounds });
       const exploration = explore(model);
       const all = everyEnvironmentStep(bounds);
       const machines = new Map(model.actors.map((a) => [a.name, a.machine]));
