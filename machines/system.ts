@@ -40,6 +40,9 @@ export type ChannelMachine = typeof channelMachine;
 export type MtaSnapshot = SnapshotFrom<MtaMachine>;
 export type ChannelSnapshot = SnapshotFrom<ChannelMachine>;
 
+/** A composed state: each actor's snapshot, by actor name, at its own type. */
+export type SystemView = { readonly A: MtaSnapshot; readonly channel: ChannelSnapshot; readonly B: MtaSnapshot };
+
 export function mtaInputFor(side: Side, config: MtaConfig): MtaInput {
   return validateMtaInput({ ...config, role: side === 'A' ? 'initiator' : 'responder' });
 }
