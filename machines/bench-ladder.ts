@@ -16,7 +16,7 @@ function rung(messagesFromA: number, losses: number, extra: { large?: boolean; x
   return {
     name: `${messages}, ${losses} loss${losses === 1 ? '' : 'es'}`,
     large: extra.large ?? false,
-    model: () => composeSystem({ variant: 'unpatched', machine: variants.unpatched, mode: 'twa', bounds }),
+    model: () => composeSystem({ machine: variants.unpatched, mode: 'twa', bounds }),
     spin: () => ({ model: twinModelPath, defines: twinDefines('unpatched', 'twa', bounds), spinFlags: twinSpinFlags }),
     ...(extra.xstateGraph ? { xstateGraph: true } : {}),
   };

@@ -2,11 +2,11 @@
 // (responder), how their emitted events are routed, which environment steps exist under the
 // bounds, and how to start the same system with real actors for replays.
 
-import type { AnyMachineSnapshot, EventObject } from 'xstate';
-import type { ComposedModel, EnvironmentStep, Fact, Medium, StateView } from '../explore/model';
+import type { EventObject } from 'xstate';
+import type { ActorState, ComposedModel, EnvironmentStep, Fact, Medium, StateView } from '../explore/model';
 import type { Bounds } from './bounds';
 import { messagesFrom } from './bounds';
-import { channelMachine, validateChannelInput, type ChannelContext } from './channel.machine';
+import { channelMachine, validateChannelInput, type ChannelEmitted } from './channel.machine';
 import type { MtaContext, MtaMachine, SendEvent } from './mta.machine';
 import { describePdu, type DialogueMode, type Pdu } from './pdu';
 import {
@@ -18,27 +18,27 @@ import {
   routeEmitted,
   turnOf,
   type ActorName,
+  type ChannelMachine,
   type EnvironmentEvent,
   type MtaConfig,
   type ChannelSnapshot,
   type MtaSnapshot,
+  type Side,
   type SystemConfig,
+  type SystemView,
 } from './system';
-import type { ChannelEmitted } from './channel.machine';
-import type { VariantName } from './variants';
 
 export interface CompositionOptions {
-  readonly variant: VariantName;
-  /** The MTA chart to use: the variant's, or a seeded fault's. */
+  /** The MTA chart to run: a variant's, or a seeded fault's. */
   readonly machine: MtaMachine;
-  /** The channel chart to use; a seeded fault may pass its own. */
-  readonly channelChart?: typeof channelMachine;
+  /** The channel chart to run; a seeded fault may pass its own. */
+  readonly channelChart?: ChannelMachine;
   readonly mode: DialogueMode;
   readonly bounds: Bounds;
 }
 
 /** Both MTAs are configured alike: each proposes the same sizes in every connect it sends. */
-export function systemConfigFor(variant: VariantName, mode: DialogueMode, bounds: Bounds): SystemConfig {
+export function systemConfigFor({ machine, channelChart = channelMachine, mode, bounds }: CompositionOptions): SystemConfig {
   const config: MtaConfig = {
     dialogueMode: mode,
     messageThreshold: bounds.threshold,
@@ -51,11 +51,25 @@ export function systemConfigFor(variant: VariantName, mode: DialogueMode, bounds
     unaskedGivesPerConnection: bounds.unaskedGivesPerConnection,
   };
   const channel = { capacity: bounds.capacity, maxLosses: bounds.losses, faults: bounds.faults, maxFaults: bounds.maxFaults };
-  return { variant, a: config, b: config, channel };
+  return { machine, channelChart, a: config, b: config, channel };
 }
 
-export const mtaOf = (view: StateView, side: 'A' | 'B') => view[side] as MtaSnapshot;
-export const channelOf = (view: StateView) => view.channel as ChannelSnapshot;
+export const mtaOf = (view: SystemView, side: Side): MtaSnapshot => view[side];
+export const channelOf = (view: SystemView): ChannelSnapshot => view.channel;
+
+/**
+ * A state of an exploration of this composition (Exploration.view), at its types. The checker
+ * holds views by actor name only; it builds each from the composition's own actors.
+ */
+export const systemViewOf = (view: StateView): SystemView => view as SystemView;
+
+/**
+ * The PDU an event between the actors carries (mta.send, peer.*), if any. The checker hands
+ * over events untyped; every event of the charts with a `pdu` field carries a Pdu.
+ */
+function pduOf(event: EventObject): Pdu | null {
+  return 'pdu' in event ? (event.pdu as Pdu) : null;
+}
 
 function stepFor(event: EnvironmentEvent, label: string, kind: EnvironmentStep['kind'], fairnessKey = label): EnvironmentStep<EnvironmentEvent> {
   const { actor, event: actorEvent } = actorEventOf(event);
@@ -88,7 +102,7 @@ export function everyEnvironmentStep(bounds: Bounds): EnvironmentStep<Environmen
   return steps;
 }
 
-const otherSide = (side: 'A' | 'B') => (side === 'A' ? 'B' : 'A');
+const otherSide = (side: Side) => (side === 'A' ? 'B' : 'A');
 
 /**
  * The actors whose state decides whether an environment step is offered: it is offered when
@@ -121,24 +135,32 @@ const recoveryStillPossibleIn = new Set(['open', 'recovering', 'answering']);
  * checks on every reachable state of a small bound that the left-out steps change nothing but
  * a timer or a threshold association (both waiting on purpose).
  */
-export function isOffered(payload: EnvironmentEvent, actor: ActorName, snapshot: AnyMachineSnapshot, mode: DialogueMode, bounds: Bounds): boolean {
+export function isOffered(payload: EnvironmentEvent, mode: DialogueMode, bounds: Bounds, ...[actor, snapshot]: ActorState<SystemView>): boolean {
+  return actor === 'channel' ? channelOffers(payload, snapshot, bounds) : mtaOffers(payload, actor, snapshot, mode, bounds);
+}
+
+/** isOffered for MTA `side`: the steps at an MTA; it has no say in the channel's. */
+function mtaOffers(payload: EnvironmentEvent, side: Side, snapshot: MtaSnapshot, mode: DialogueMode, bounds: Bounds): boolean {
   switch (payload.type) {
     case 'user.submit':
-      return (snapshot as MtaSnapshot).context.submitted < messagesFrom(payload.at, mode, bounds);
+      return snapshot.context.submitted < messagesFrom(payload.at, mode, bounds);
     case 'local.limit':
-      return phaseOf(snapshot as MtaSnapshot) === 'answering';
+      return phaseOf(snapshot) === 'answering';
     case 'timer.recovery':
-      return actor === payload.at
-        ? phaseOf(snapshot as MtaSnapshot) === 'awaitingRecovery'
-        : !recoveryStillPossibleIn.has(phaseOf(snapshot as MtaSnapshot));
+      return side === payload.at ? phaseOf(snapshot) === 'awaitingRecovery' : !recoveryStillPossibleIn.has(phaseOf(snapshot));
     case 'queue.threshold':
-      return actor === payload.at ? queueLengthOf(snapshot as MtaSnapshot) >= bounds.threshold : isQuietPeer(snapshot as MtaSnapshot);
+      return side === payload.at ? queueLengthOf(snapshot) >= bounds.threshold : isQuietPeer(snapshot);
     case 'turn.askAgain':
-      return turnOf(snapshot as MtaSnapshot) === 'asking' && (snapshot as MtaSnapshot).matches({ association: { open: 'ready' } });
+      return turnOf(snapshot) === 'asking' && snapshot.matches({ association: { open: 'ready' } });
     case 'turn.giveUnasked':
-      return (snapshot as MtaSnapshot).matches({ turn: { holding: 'unasked' } }) && (snapshot as MtaSnapshot).matches({ sending: 'idle' });
+      return snapshot.matches({ turn: { holding: 'unasked' } }) && snapshot.matches({ sending: 'idle' });
+    default:
+      return false;
   }
-  const channel = snapshot as ChannelSnapshot;
+}
+
+/** isOffered for the channel: the steps of the network; it has no say in the MTAs'. */
+function channelOffers(payload: EnvironmentEvent, channel: ChannelSnapshot, bounds: Bounds): boolean {
   const queue = 'to' in payload ? (payload.to === 'A' ? channel.context.toA : channel.context.toB) : [];
   switch (payload.type) {
     case 'net.deliver':
@@ -151,16 +173,23 @@ export function isOffered(payload: EnvironmentEvent, actor: ActorName, snapshot:
     case 'net.duplicate':
     case 'net.reorder':
       return channel.value === 'up' && channel.context.faults < bounds.maxFaults && queue.length >= (payload.type === 'net.reorder' ? 2 : 1);
+    default:
+      return false;
   }
 }
 
-/** The steps worth trying in a state: `everyEnvironmentStep` filtered by `isOffered` of every deciding actor. */
-export function enabledEnvironmentSteps(all: readonly EnvironmentStep<EnvironmentEvent>[], mode: DialogueMode, bounds: Bounds, view: StateView) {
-  return all.filter(({ payload }) => decidedBy(payload).every((actor) => isOffered(payload, actor, view[actor]!, mode, bounds)));
+/** An actor of the view with its snapshot, as isOffered takes them. */
+function actorState(view: SystemView, actor: ActorName): ActorState<SystemView> {
+  return actor === 'channel' ? [actor, view.channel] : [actor, view[actor]];
 }
 
-function withoutConfig(snapshot: AnyMachineSnapshot): unknown {
-  const { config: _config, ...context } = snapshot.context as { config: unknown };
+/** The steps worth trying in a state: `everyEnvironmentStep` filtered by `isOffered` of every deciding actor. */
+export function enabledEnvironmentSteps(all: readonly EnvironmentStep<EnvironmentEvent>[], mode: DialogueMode, bounds: Bounds, view: SystemView) {
+  return all.filter(({ payload }) => decidedBy(payload).every((actor) => isOffered(payload, mode, bounds, ...actorState(view, actor))));
+}
+
+function withoutConfig(snapshot: MtaSnapshot | ChannelSnapshot): unknown {
+  const { config: _config, ...context } = snapshot.context;
   return { status: snapshot.status, value: snapshot.value, context };
 }
 
@@ -183,7 +212,7 @@ function describeMta(snapshot: MtaSnapshot): string {
   return parts.join(' · ');
 }
 
-function describeChannel(snapshot: AnyMachineSnapshot & { context: ChannelContext }): string {
+function describeChannel(snapshot: ChannelSnapshot): string {
   const { context } = snapshot;
   const queue = (pdus: readonly Pdu[]) => (pdus.length === 0 ? '∅' : pdus.map((pdu) => pdu.kind).join(' '));
   const notices = (['A', 'B'] as const).filter((side) => context.lossNoticePending[side]);
@@ -226,15 +255,18 @@ function channelFacts(snapshot: ChannelSnapshot): Fact[] {
  * The channel as the medium of the message sequence charts: a PDU sent by one MTA is for the
  * other; what is in flight is the two FIFOs. A loss notice and a disconnect carry no PDU.
  */
-const channelAsMedium: Medium = {
+const channelAsMedium: Medium<SystemView, 'channel'> = {
   actor: 'channel',
   messageOf(from, to, event) {
-    if (!('pdu' in event)) return null;
-    const label = describePdu((event as { pdu: Pdu }).pdu);
-    return to === 'channel' ? { from, to: otherSide(from as 'A' | 'B'), label } : { from: otherSide(to as 'A' | 'B'), to, label };
+    const pdu = pduOf(event);
+    if (pdu === null) return null;
+    const label = describePdu(pdu);
+    if (to === 'channel' && from !== 'channel') return { from, to: otherSide(from), label };
+    if (from === 'channel' && to !== 'channel') return { from: otherSide(to), to, label };
+    return null;
   },
   inFlight(snapshot) {
-    const { toA, toB } = (snapshot as ChannelSnapshot).context;
+    const { toA, toB } = snapshot.context;
     return [...toB.map((pdu) => ({ from: 'A', to: 'B', label: describePdu(pdu) })), ...toA.map((pdu) => ({ from: 'B', to: 'A', label: describePdu(pdu) }))];
   },
 };
@@ -246,7 +278,7 @@ const channelAsMedium: Medium = {
  */
 function stepEffect(deliveries: readonly { from: string; to: string; event: EventObject; ignored?: boolean }[], changed: boolean): string | null {
   const refused = deliveries.some(
-    (d) => d.to === 'channel' && (d.event.type === 'mta.disconnect' || (d.event.type === 'mta.send' && (d.event as unknown as { pdu: Pdu }).pdu.kind === 'RTORJ')),
+    (d) => d.to === 'channel' && (d.event.type === 'mta.disconnect' || (d.event.type === 'mta.send' && pduOf(d.event)?.kind === 'RTORJ')),
   );
   if (refused) return 'refused';
   // An MTA that neither changed nor answered did nothing with the PDU.
@@ -256,9 +288,10 @@ function stepEffect(deliveries: readonly { from: string; to: string; event: Even
   return ignoredPdu || !changed ? 'ignored' : null;
 }
 
-export function composeSystem(options: CompositionOptions): ComposedModel<EnvironmentEvent> {
-  const { variant, machine, mode, bounds, channelChart = channelMachine } = options;
-  const config = systemConfigFor(variant, mode, bounds);
+export function composeSystem(options: CompositionOptions): ComposedModel<EnvironmentEvent, SystemView> {
+  const { mode, bounds } = options;
+  const config = systemConfigFor(options);
+  const { machine, channelChart = channelMachine } = config;
   const allSteps = everyEnvironmentStep(bounds);
   return {
     actors: [
@@ -267,17 +300,18 @@ export function composeSystem(options: CompositionOptions): ComposedModel<Enviro
       { name: 'B', machine, input: mtaInputFor('B', config.b) },
     ],
     actorTitles: { A: 'MTA A', channel: 'channel', B: 'MTA B' },
-    route: (from, emitted) => routeEmitted(from as ActorName, emitted as SendEvent | ChannelEmitted),
+    // What an actor emits is what its chart declares it emits (the checker hands it over untyped).
+    route: (from, emitted) => routeEmitted(from, emitted as SendEvent | ChannelEmitted),
     environment: (view) => enabledEnvironmentSteps(allSteps, mode, bounds, view),
     factoredEnvironment: {
       steps: allSteps,
       decidedBy: ({ payload }) => decidedBy(payload),
-      offers: ({ payload }, actor, snapshot) => isOffered(payload, actor as ActorName, snapshot, mode, bounds),
+      offers: ({ payload }, ...actorState) => isOffered(payload, mode, bounds, ...actorState),
     },
     isValidEndState: (view) => queueLengthOf(mtaOf(view, 'A')) === 0 && queueLengthOf(mtaOf(view, 'B')) === 0,
     keyOf: (_, snapshot) => withoutConfig(snapshot),
     startRuntime(runtimeOptions = {}) {
-      const system = createSystem(config, machine, channelChart, runtimeOptions.inspect);
+      const system = createSystem(config, runtimeOptions.inspect);
       return {
         perform: (payload) => void system.dispatch(payload),
         snapshots: () => ({ A: system.mtas.A.getSnapshot(), channel: system.channel.getSnapshot(), B: system.mtas.B.getSnapshot() }),
@@ -285,15 +319,16 @@ export function composeSystem(options: CompositionOptions): ComposedModel<Enviro
       };
     },
     labelEvent(event: EventObject) {
-      if ('pdu' in event) return describePdu((event as { pdu: Pdu }).pdu);
+      const pdu = pduOf(event);
+      if (pdu !== null) return describePdu(pdu);
       if (event.type === 'net.lost') return 'loss noticed';
       if (event.type === 'disconnect' || event.type === 'mta.disconnect') return 'disconnect';
       return event.type;
     },
     describeActor(actor, snapshot) {
-      return actor === 'channel' ? describeChannel(snapshot as AnyMachineSnapshot & { context: ChannelContext }) : describeMta(snapshot as MtaSnapshot);
+      return actor === 'channel' ? describeChannel(snapshot) : describeMta(snapshot);
     },
-    factsOf: (actor, snapshot) => (actor === 'channel' ? channelFacts(snapshot as ChannelSnapshot) : mtaFacts(snapshot as MtaSnapshot)),
+    factsOf: (actor, snapshot) => (actor === 'channel' ? channelFacts(snapshot) : mtaFacts(snapshot)),
     medium: channelAsMedium,
     stepEffect,
   };

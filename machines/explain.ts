@@ -3,11 +3,10 @@
 // true when the model or the bounds change: the properties in properties.ts use these as their
 // explain().
 
-import type { StateView } from '../explore/model';
 import type { Bounds } from './bounds';
 import { channelOf, mtaOf } from './composition';
 import type { Agreement } from './mta.machine';
-import { phaseOf, queueLengthOf, turnOf } from './system';
+import { phaseOf, queueLengthOf, turnOf, type SystemView } from './system';
 
 const sides = ['A', 'B'] as const;
 type Side = (typeof sides)[number];
@@ -16,13 +15,13 @@ const messages = (n: number) => `${n} message${n === 1 ? '' : 's'}`;
 const capitalized = (text: string) => `${text[0]!.toUpperCase()}${text.slice(1)}`;
 const sentence = (parts: readonly string[]) => `${capitalized(parts.filter((p) => p !== '').join('; '))}.`;
 
-function givesInFlight(view: StateView): number {
+function givesInFlight(view: SystemView): number {
   const { toA, toB } = channelOf(view).context;
   return [...toA, ...toB].filter((pdu) => pdu.kind === 'GTC').length;
 }
 
 /** Who holds the Turn, and what waits: "nobody holds the Turn and 2 messages wait at A". */
-function turnAndQueues(view: StateView): string {
+function turnAndQueues(view: SystemView): string {
   const holders = sides.filter((side) => turnOf(mtaOf(view, side)) === 'holding');
   const gives = givesInFlight(view);
   const who =
@@ -53,7 +52,7 @@ function differs(agreed: Agreement, original: Agreement): string | null {
 }
 
 /** The first recovery answered with other sizes than the association first agreed (KB Q187929), in words. */
-function changedAnswer(views: readonly StateView[]): string | null {
+function changedAnswer(views: readonly SystemView[]): string | null {
   for (const view of views) {
     for (const side of sides) {
       const { agreed, original } = mtaOf(view, side).context;
@@ -68,7 +67,7 @@ function changedAnswer(views: readonly StateView[]): string | null {
 }
 
 /** What the MTAs do at the end about their association: gave up recovering, or keep trying. */
-function recoveryEnding(view: StateView, isCycle: boolean): string {
+function recoveryEnding(view: SystemView, isCycle: boolean): string {
   for (const side of sides) {
     const mta = mtaOf(view, side);
     const phase = phaseOf(mta);
@@ -80,16 +79,16 @@ function recoveryEnding(view: StateView, isCycle: boolean): string {
   return `no recovery can succeed any more (MTA ${recovering.join(' and MTA ') || 'A and MTA B'} ${recovering.length === 1 ? 'is' : 'are'} stuck)`;
 }
 
-const last = (views: readonly StateView[]) => views[views.length - 1]!;
+const last = (views: readonly SystemView[]) => views[views.length - 1]!;
 
 /** "turn is never lost", "no deadlock", and the delivery properties: the Turn and the queues at the end. */
-export function explainTurn(views: readonly StateView[]): string {
+export function explainTurn(views: readonly SystemView[]): string {
   return sentence([turnAndQueues(last(views))]);
 }
 
 /** "no deadlock": the Turn and the queues, and whether the threshold could still rescue them. */
 export function explainDeadlock(bounds: Bounds) {
-  return (views: readonly StateView[]): string => {
+  return (views: readonly SystemView[]): string => {
     const view = last(views);
     const below = sides.every((side) => queueLengthOf(mtaOf(view, side)) < bounds.threshold);
     const waiting = sides.some((side) => queueLengthOf(mtaOf(view, side)) > 0);
@@ -98,17 +97,17 @@ export function explainDeadlock(bounds: Bounds) {
 }
 
 /** KB Q187929's symptom: the recovery answer differs from the original agreement. */
-export function explainChangedAnswer(views: readonly StateView[]): string {
+export function explainChangedAnswer(views: readonly SystemView[]): string {
   return sentence([changedAnswer(views) ?? 'a side is open on other sizes than the association first agreed']);
 }
 
 /** A recovery that never succeeds: why (a changed answer), and how it ends. */
-export function explainFailedRecovery(views: readonly StateView[], loopStart: number | null): string {
+export function explainFailedRecovery(views: readonly SystemView[], loopStart: number | null): string {
   return sentence([changedAnswer(views) ?? '', recoveryEnding(last(views), loopStart !== null)]);
 }
 
 /** Confirmed data sent again: who, which message, after what. */
-export function explainResent(views: readonly StateView[]): string {
+export function explainResent(views: readonly SystemView[]): string {
   const view = last(views);
   const side: Side = sides.find((s) => mtaOf(view, s).context.resentConfirmedData) ?? 'A';
   const confirmed = Math.max(0, ...views.map((v) => mtaOf(v, side).context.outgoing?.lastConfirmedSerial ?? 0));

@@ -6,7 +6,7 @@
 // lost", "no deadlock"), a recovery that never succeeds, data sent twice. "recovery keeps the
 // negotiated checkpoint size" is KB Q187929's literal symptom, kept as a diagnostic.
 
-import type { Property, Scenario, StateView } from '../explore/model';
+import type { Property, Scenario } from '../explore/model';
 import type { Bounds } from './bounds';
 import { everyLossRecoverable, messagesFrom, thresholdReachable } from './bounds';
 import { channelOf, mtaOf } from './composition';
@@ -14,7 +14,7 @@ import { explainChangedAnswer, explainDeadlock, explainFailedRecovery, explainRe
 import { peerOf } from './channel.machine';
 import type { Agreement } from './mta.machine';
 import type { DialogueMode, Pdu } from './pdu';
-import { phaseOf, queueLengthOf, turnOf } from './system';
+import { phaseOf, queueLengthOf, turnOf, type MtaSnapshot, type SystemView } from './system';
 
 export const propertyNames = {
   turnNeverLost: 'turn is never lost',
@@ -49,7 +49,7 @@ function sameAgreement(x: Agreement, y: Agreement): boolean {
 }
 
 /** Both MTAs in the open phase of the same connection, and both know it. */
-function bothOpenOnOneConnection(view: StateView): boolean {
+function bothOpenOnOneConnection(view: SystemView): boolean {
   const channel = channelOf(view);
   const { joined, lossNoticePending } = channel.context;
   return (
@@ -62,12 +62,12 @@ function bothOpenOnOneConnection(view: StateView): boolean {
   );
 }
 
-function totalDelivered(view: StateView): number {
+function totalDelivered(view: SystemView): number {
   return mtaOf(view, 'A').context.delivered.length + mtaOf(view, 'B').context.delivered.length;
 }
 
 /** Every message of the bounds submitted and delivered. */
-function allDelivered(view: StateView, mode: DialogueMode, bounds: Bounds): boolean {
+function allDelivered(view: SystemView, mode: DialogueMode, bounds: Bounds): boolean {
   return sides.every((sender) => {
     const receiver = sender === 'A' ? 'B' : 'A';
     const delivered = mtaOf(view, receiver).context.delivered;
@@ -75,7 +75,7 @@ function allDelivered(view: StateView, mode: DialogueMode, bounds: Bounds): bool
   });
 }
 
-export function propertiesFor(mode: DialogueMode, bounds: Bounds): Property[] {
+export function propertiesFor(mode: DialogueMode, bounds: Bounds): Property<SystemView>[] {
   return [
     {
       kind: 'always',
@@ -296,7 +296,7 @@ export function propertiesFor(mode: DialogueMode, bounds: Bounds): Property[] {
   ];
 }
 
-function givesInFlight(view: StateView): number {
+function givesInFlight(view: SystemView): number {
   const { toA, toB } = channelOf(view).context;
   return [...toA, ...toB].filter((pdu) => pdu.kind === 'GTC').length;
 }
@@ -306,7 +306,7 @@ function givesInFlight(view: StateView): number {
  * connection is lost with the GTC in flight; the initiator recovers and asks for the Turn
  * back; the responder ignores the request.
  */
-const shapedLikeQ166594: Scenario = {
+const shapedLikeQ166594: Scenario<SystemView> = {
   name: 'shaped like KB Q166594',
   stages: [
     (view, previous) => turnOf(mtaOf(previous, 'A')) !== 'giving' && turnOf(mtaOf(view, 'A')) === 'giving' && queueLengthOf(mtaOf(view, 'A')) > 0,
@@ -336,12 +336,12 @@ function confirmedDataApplicability(bounds: Bounds): { notApplicableBecause?: st
 }
 
 /** The peer keeps the recovery record of the association this MTA recovers. */
-function holdsSameRecord(recovering: ReturnType<typeof mtaOf>, peer: ReturnType<typeof mtaOf>): boolean {
+function holdsSameRecord(recovering: MtaSnapshot, peer: MtaSnapshot): boolean {
   return peer.context.original !== null && peer.context.connectionId === recovering.context.connectionId;
 }
 
 /** A new association is under way at this MTA: it opens one, answers a fresh open, or waits for one (its record dropped). */
-function isMakingNewAssociation(mta: ReturnType<typeof mtaOf>): boolean {
+function isMakingNewAssociation(mta: MtaSnapshot): boolean {
   const phase = phaseOf(mta);
   return phase === 'opening' || phase === 'idle' || (phase === 'answering' && mta.context.request?.connectionData.kind === 'open');
 }

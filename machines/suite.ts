@@ -126,7 +126,7 @@ function runSpec(
     id: `${variant} · ${section}`,
     group: variant,
     section,
-    model: composeSystem({ variant, machine: options.machine ?? variants[variant], mode, bounds, ...(options.channelChart ? { channelChart: options.channelChart } : {}) }),
+    model: composeSystem({ machine: options.machine ?? variants[variant], mode, bounds, ...(options.channelChart ? { channelChart: options.channelChart } : {}) }),
     properties: propertiesFor(mode, bounds),
     untakenReasons: untakenReasonsFor(mode),
     assumptions: assumptions(bounds),

@@ -9,15 +9,18 @@ import { channelMachine, validateChannelInput, type ChannelEmitted, type Channel
 import { peerEvent } from './pdu';
 import type { MtaMachine, SendEvent } from './mta.machine';
 import { validateMtaInput, type MtaInput } from './mta.input';
-import { variants, type VariantName } from './variants';
 
 export type { Side } from './channel.machine';
 
 /** One MTA's configuration without its role: A is always the initiator, B the responder. */
 export type MtaConfig = Omit<MtaInput, 'role'>;
 
+/** The charts to run and how each actor is configured. */
 export interface SystemConfig {
-  readonly variant: VariantName;
+  /** The MTA chart both MTAs run: a variant's (variants.ts) or a seeded fault's. */
+  readonly machine: MtaMachine;
+  /** The channel chart; a seeded fault may give its own. Default: channelMachine. */
+  readonly channelChart?: ChannelMachine;
   readonly a: MtaConfig;
   readonly b: MtaConfig;
   readonly channel: ChannelInput;
@@ -33,8 +36,12 @@ export type EnvironmentEvent =
   | { readonly type: 'net.deliver' | 'net.notice' | 'net.drop' | 'net.duplicate' | 'net.reorder'; readonly to: Side }
   | { readonly type: 'net.lose' };
 
+export type ChannelMachine = typeof channelMachine;
 export type MtaSnapshot = SnapshotFrom<MtaMachine>;
-export type ChannelSnapshot = SnapshotFrom<typeof channelMachine>;
+export type ChannelSnapshot = SnapshotFrom<ChannelMachine>;
+
+/** A composed state: each actor's snapshot, by actor name, at its own type. */
+export type SystemView = { readonly A: MtaSnapshot; readonly channel: ChannelSnapshot; readonly B: MtaSnapshot };
 
 export function mtaInputFor(side: Side, config: MtaConfig): MtaInput {
   return validateMtaInput({ ...config, role: side === 'A' ? 'initiator' : 'responder' });
@@ -60,7 +67,7 @@ export function queueLengthOf(snapshot: MtaSnapshot): number {
 
 export interface RunningSystem {
   readonly mtas: { readonly A: Actor<MtaMachine>; readonly B: Actor<MtaMachine> };
-  readonly channel: Actor<typeof channelMachine>;
+  readonly channel: Actor<ChannelMachine>;
   /** Performs one environment event. Returns whether any actor's state changed. */
   dispatch(event: EnvironmentEvent): boolean;
   /** Delivers loss notices and PDUs (in a fixed order) until nothing more arrives. Returns the steps taken. */
@@ -103,15 +110,11 @@ export function actorEventOf(event: EnvironmentEvent): { actor: ActorName; event
 }
 
 /**
- * Starts the system. `machine` and `channelChart` replace the variant's charts (a seeded fault,
- * say); `inspect` is given to each actor (XState's inspection API, e.g. the Stately inspector).
+ * Starts the system with the config's charts; `inspect` is given to each actor (XState's
+ * inspection API, e.g. the Stately inspector).
  */
-export function createSystem(
-  config: SystemConfig,
-  machine: MtaMachine = variants[config.variant],
-  channelChart: typeof channelMachine = channelMachine,
-  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void),
-): RunningSystem {
+export function createSystem(config: SystemConfig, inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void)): RunningSystem {
+  const { machine, channelChart = channelMachine } = config;
   const channel = createActor(channelChart, { input: validateChannelInput(config.channel), inspect });
   const mtas = {
     A: createActor(machine, { input: mtaInputFor('A', config.a), inspect }),

@@ -13,7 +13,7 @@ function rung(messagesFromA: number, xstateGraph: boolean): BenchPlan['rungs'][n
   return {
     name: `patched · monologue · ${messagesFromA} message(s)`,
     large: false,
-    model: () => composeSystem({ variant: 'patched', machine: variants.patched, mode: 'monologue', bounds }),
+    model: () => composeSystem({ machine: variants.patched, mode: 'monologue', bounds }),
     spin: () => ({ model: twinModelPath, defines: twinDefines('patched', 'monologue', bounds), spinFlags: twinSpinFlags }),
     xstateGraph,
   };

@@ -62,7 +62,7 @@ function expectSameExplorations(model: ComposedModel, properties: readonly Prope
 }
 
 function mtaModel(variant: VariantName, mode: DialogueMode, bounds: Bounds) {
-  return { model: composeSystem({ variant, machine: variants[variant], mode, bounds }), properties: propertiesFor(mode, bounds) };
+  return { model: composeSystem({ machine: variants[variant], mode, bounds }), properties: propertiesFor(mode, bounds) };
 }
 
 describe('fast and reference engines agree', () => {

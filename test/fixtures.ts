@@ -3,7 +3,7 @@
 import type { Pdu } from '../machines/pdu';
 import { describePdu } from '../machines/pdu';
 import { createSystem, phaseOf, queueLengthOf, turnOf, type EnvironmentEvent, type MtaConfig, type RunningSystem, type SystemConfig } from '../machines/system';
-import type { VariantName } from '../machines/variants';
+import type { MtaMachine } from '../machines/mta.machine';
 
 /** Both MTAs propose checkpoint 2 KB, window 2, in every connect they send; messages are 2 KB. */
 export const mtaConfig: MtaConfig = {
@@ -21,9 +21,10 @@ export const mtaConfig: MtaConfig = {
 /** The acceptor's local limit the scenarios use unless they say otherwise: it lowers 2 KB to 1 KB, so a message has 2 segments. */
 export const lowLimit = { checkpointSize: 1, windowSize: 2 } as const;
 
-export function systemConfig(variant: VariantName, overrides: { a?: Partial<MtaConfig>; b?: Partial<MtaConfig>; maxLosses?: number } = {}): SystemConfig {
+/** Both MTAs run `machine` (a variant's chart, or a seeded fault's), configured as above unless `overrides` say otherwise. */
+export function systemConfig(machine: MtaMachine, overrides: { a?: Partial<MtaConfig>; b?: Partial<MtaConfig>; maxLosses?: number } = {}): SystemConfig {
   return {
-    variant,
+    machine,
     a: { ...mtaConfig, ...overrides.a },
     b: { ...mtaConfig, ...overrides.b },
     channel: { capacity: 8, maxLosses: overrides.maxLosses ?? 1 },

@@ -5,6 +5,7 @@ import { createActor } from 'xstate';
 import { InvalidInputError } from '../machines/mta.input';
 import { mtaMachine } from '../machines/mta.machine';
 import { createSystem } from '../machines/system';
+import { variants } from '../machines/variants';
 import { mtaConfig, systemConfig } from './fixtures';
 
 const badFields: [string, Record<string, unknown>, string][] = [
@@ -22,7 +23,7 @@ const badFields: [string, Record<string, unknown>, string][] = [
 describe('bad MTA configuration', () => {
   test.each(badFields)('%s fails at once when the system is created, naming the field', (_, override, field) => {
     for (const side of ['a', 'b'] as const) {
-      const config = systemConfig('patched', { [side]: override });
+      const config = systemConfig(variants.patched, { [side]: override });
       let error: unknown;
       try {
         createSystem(config);
@@ -53,7 +54,7 @@ describe('bad MTA configuration', () => {
   });
 
   test('a valid configuration starts', () => {
-    const system = createSystem(systemConfig('patched'));
+    const system = createSystem(systemConfig(variants.patched));
     expect(system.mtas.A.getSnapshot().status).toBe('active');
     expect(system.channel.getSnapshot().value).toBe('up'); // A's RTORQ is on its way
   });

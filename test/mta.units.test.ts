@@ -5,6 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import { isValidAnswer, negotiate, segmentsPerMessage } from '../machines/mta.machine';
 import type { Pdu, RTORQ } from '../machines/pdu';
+import { variants } from '../machines/variants';
 import { lowLimit, settle, startSystem, systemConfig, view } from './fixtures';
 
 const request = (checkpointSize: number, windowSize: number, kind: 'open' | 'recover' = 'open', connectionId = 1): RTORQ => ({
@@ -42,7 +43,7 @@ describe('negotiation: min(proposal, local limit); a proposal of 0 gets the acce
   });
 
   test('both MTAs end up with the acceptor\'s answer, and the initiator adopts what RTOAC says', () => {
-    const system = startSystem(systemConfig('patched'));
+    const system = startSystem(systemConfig(variants.patched));
     settle(system, { checkpointSize: 1, windowSize: 1 });
     for (const side of ['A', 'B'] as const) {
       expect(system.mtas[side].getSnapshot().context.agreed).toEqual({ checkpointSize: 1, windowSize: 1, dialogueMode: 'twa' });
@@ -50,7 +51,7 @@ describe('negotiation: min(proposal, local limit); a proposal of 0 gets the acce
   });
 
   test('the acceptor computes its answer from the limit of each connection', () => {
-    const system = startSystem(systemConfig('patched'));
+    const system = startSystem(systemConfig(variants.patched));
     system.drain();
     expect(view(system).B.phase).toBe('answering');
     system.dispatch({ type: 'local.limit', at: 'B', checkpointSize: 2, windowSize: 2 });
@@ -58,13 +59,13 @@ describe('negotiation: min(proposal, local limit); a proposal of 0 gets the acce
   });
 
   test('a proposal of 0 is answered with the acceptor\'s own checkpoint size', () => {
-    const system = startSystem(systemConfig('patched', { a: { checkpointSize: 0 } }));
+    const system = startSystem(systemConfig(variants.patched, { a: { checkpointSize: 0 } }));
     settle(system);
     expect(system.mtas.A.getSnapshot().context.agreed?.checkpointSize).toBe(1);
   });
 
   test('an agreed size of 0 means no checkpointing: one segment, no minor syncs, and a loss opens a new association', () => {
-    const system = startSystem(systemConfig('patched'));
+    const system = startSystem(systemConfig(variants.patched));
     settle(system, { checkpointSize: 0, windowSize: 2 });
     expect(system.mtas.B.getSnapshot().context.agreed?.checkpointSize).toBe(0);
     system.dispatch({ type: 'user.submit', at: 'A' });
@@ -77,7 +78,7 @@ describe('negotiation: min(proposal, local limit); a proposal of 0 gets the acce
   });
 
   test('the acceptor refuses a dialogue mode it does not accept', () => {
-    const system = startSystem(systemConfig('patched', { b: { dialogueMode: 'monologue' } }));
+    const system = startSystem(systemConfig(variants.patched, { b: { dialogueMode: 'monologue' } }));
     system.drain();
     expect(system.sent.B).toEqual(['RTORJ(unacceptableDialogueMode)']);
     expect(view(system).A.phase).toBe('closed');
@@ -90,7 +91,7 @@ describe('negotiation: min(proposal, local limit); a proposal of 0 gets the acce
 
 describe('window: at most W unconfirmed minor syncs', () => {
   test('window 1: the second segment waits for the first confirmation', () => {
-    const system = startSystem(systemConfig('patched'));
+    const system = startSystem(systemConfig(variants.patched));
     settle(system, { checkpointSize: 1, windowSize: 1 });
     system.dispatch({ type: 'user.submit', at: 'A' });
     expect(view(system).inFlight.toB).toEqual(['AS(msg 1)', 'DT(msg 1, KB 0-1)', 'MIP(1)']);
@@ -101,7 +102,7 @@ describe('window: at most W unconfirmed minor syncs', () => {
   });
 
   test('window 2: both segments go at once', () => {
-    const system = startSystem(systemConfig('patched'));
+    const system = startSystem(systemConfig(variants.patched));
     settle(system);
     system.dispatch({ type: 'user.submit', at: 'A' });
     expect(view(system).inFlight.toB).toEqual(['AS(msg 1)', 'DT(msg 1, KB 0-1)', 'MIP(1)', 'DT(msg 1, KB 1-2)', 'MIP(2)', 'AE(msg 1, 2 KB)']);
@@ -110,7 +111,7 @@ describe('window: at most W unconfirmed minor syncs', () => {
 
 describe('who recovers: the MTA with mail to send', () => {
   test('an MTA with mail queued recovers; one without waits for the peer', () => {
-    const system = startSystem(systemConfig('patched'));
+    const system = startSystem(systemConfig(variants.patched));
     settle(system);
     system.dispatch({ type: 'user.submit', at: 'A' });
     system.dispatch({ type: 'net.lose' });
@@ -121,7 +122,7 @@ describe('who recovers: the MTA with mail to send', () => {
   });
 
   test('in two-way alternate the responder recovers when it is the one with mail', () => {
-    const system = startSystem(systemConfig('patched'));
+    const system = startSystem(systemConfig(variants.patched));
     settle(system);
     system.dispatch({ type: 'user.submit', at: 'B' });
     system.dispatch({ type: 'net.lose' });
@@ -137,7 +138,7 @@ describe('who recovers: the MTA with mail to send', () => {
   });
 
   test('half-open: a recovering connect that reaches a side before it saw the loss takes over the old connection', () => {
-    const system = startSystem(systemConfig('patched'));
+    const system = startSystem(systemConfig(variants.patched));
     settle(system);
     system.dispatch({ type: 'user.submit', at: 'A' });
     system.dispatch({ type: 'net.lose' });
@@ -152,7 +153,7 @@ describe('who recovers: the MTA with mail to send', () => {
   });
 
   test('two recoveries cross: the side whose connect was dropped answers the other\'s', () => {
-    const system = startSystem(systemConfig('patched'));
+    const system = startSystem(systemConfig(variants.patched));
     settle(system);
     system.dispatch({ type: 'user.submit', at: 'B' });
     system.dispatch({ type: 'user.submit', at: 'A' }); // B asked for the Turn: both have mail
@@ -168,7 +169,7 @@ describe('who recovers: the MTA with mail to send', () => {
   });
 
   test('an attempt fails only with the connection, a refusal or a changed answer; a success counts the attempts afresh', () => {
-    const system = startSystem(systemConfig('patched'));
+    const system = startSystem(systemConfig(variants.patched));
     settle(system);
     system.dispatch({ type: 'user.submit', at: 'A' });
     system.dispatch({ type: 'net.lose' });
@@ -181,7 +182,7 @@ describe('who recovers: the MTA with mail to send', () => {
 describe('recovery resumes the activity at the last confirmed checkpoint', () => {
   /** A sends one message; B holds both segments, A got the confirmation of the first; the connection is lost. */
   function interrupted(maxLosses = 1) {
-    const system = startSystem(systemConfig('patched', { maxLosses }));
+    const system = startSystem(systemConfig(variants.patched, { maxLosses }));
     settle(system);
     system.dispatch({ type: 'user.submit', at: 'A' });
     for (let i = 0; i < 4; i++) system.dispatch({ type: 'net.deliver', to: 'B' }); // AS, DT 1, MIP 1, DT 2
@@ -220,7 +221,7 @@ describe('recovery resumes the activity at the last confirmed checkpoint', () =>
   });
 
   test('the resume of an activity the receiver already completed is recognised: delivered once', () => {
-    const system = startSystem(systemConfig('patched'));
+    const system = startSystem(systemConfig(variants.patched));
     settle(system);
     system.dispatch({ type: 'user.submit', at: 'A' });
     for (let i = 0; i < 6; i++) system.dispatch({ type: 'net.deliver', to: 'B' }); // the whole message: delivered, AEA on its way
@@ -236,7 +237,7 @@ describe('recovery resumes the activity at the last confirmed checkpoint', () =>
   });
 
   test('a restart on a new association of a message already delivered is not delivered twice', () => {
-    const system = startSystem(systemConfig('patched'));
+    const system = startSystem(systemConfig(variants.patched));
     settle(system, { checkpointSize: 0, windowSize: 2 });
     system.dispatch({ type: 'user.submit', at: 'A' });
     for (let i = 0; i < 3; i++) system.dispatch({ type: 'net.deliver', to: 'B' }); // AS, DT, AE: delivered
@@ -251,7 +252,7 @@ describe('recovery resumes the activity at the last confirmed checkpoint', () =>
 
 describe('monologue', () => {
   test('only the initiator sends: a submission at the responder is refused', () => {
-    const system = startSystem(systemConfig('patched', { a: { dialogueMode: 'monologue' }, b: { dialogueMode: 'monologue' } }));
+    const system = startSystem(systemConfig(variants.patched, { a: { dialogueMode: 'monologue' }, b: { dialogueMode: 'monologue' } }));
     settle(system);
     expect(system.dispatch({ type: 'user.submit', at: 'B' })).toBe(false);
     expect(view(system).A.turn).toBe('holding');
@@ -262,7 +263,7 @@ describe('monologue', () => {
 describe('answers to what the explored configurations never send (crafted PDUs)', () => {
   /** Loses the connection after the open and lets B notice: B awaits the recovery of association 1. */
   function awaitingRecovery(variant: 'patched' | 'unpatched') {
-    const system = startSystem(systemConfig(variant));
+    const system = startSystem(systemConfig(variants[variant]));
     settle(system);
     system.dispatch({ type: 'net.lose' });
     system.dispatch({ type: 'net.notice', to: 'B' });
@@ -298,7 +299,7 @@ describe('answers to what the explored configurations never send (crafted PDUs)'
   });
 
   test('a GTC without a Turn-Please still hands over the Turn', () => {
-    const system = startSystem(systemConfig('patched'));
+    const system = startSystem(systemConfig(variants.patched));
     settle(system);
     expect(view(system).B.turn).toBe('notHolding');
     system.channel.send({ type: 'mta.send', from: 'A', pdu: { kind: 'GTC' } });

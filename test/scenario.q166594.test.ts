@@ -3,12 +3,12 @@
 // asks for the Turn back, and B ignores the Turn-Please.
 
 import { describe, expect, test } from 'vitest';
-import type { VariantName } from '../machines/variants';
+import { variants, type VariantName } from '../machines/variants';
 import { enabledEvents, lowLimit, settle, startSystem, systemConfig, view } from './fixtures';
 
 /** Opens the association, lets B ask for the Turn, has A give it, and loses the connection with the GTC in flight. */
 function loseTheTurnInFlight(variant: VariantName) {
-  const system = startSystem(systemConfig(variant));
+  const system = startSystem(systemConfig(variants[variant]));
   settle(system); // RTORQ / RTOAC: A holds the Turn (token setting: the caller's side)
   expect(view(system).A.turn).toBe('holding');
 

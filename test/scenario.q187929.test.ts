@@ -6,7 +6,8 @@
 
 import { describe, expect, test } from 'vitest';
 import { createSystem } from '../machines/system';
-import { variants, type VariantName } from '../machines/variants';
+import type { MtaMachine } from '../machines/mta.machine';
+import { variants } from '../machines/variants';
 import { systemConfig, view } from './fixtures';
 
 const limitOnOpen = { checkpointSize: 1, windowSize: 2 } as const;
@@ -14,9 +15,9 @@ const limitOnRecovery = { checkpointSize: 2, windowSize: 2 } as const;
 const monologue = { a: { dialogueMode: 'monologue' as const }, b: { dialogueMode: 'monologue' as const } };
 
 /** A sends a 2-segment message; checkpoint 1 is confirmed; the connection is lost; A's recovering connect reaches B. */
-function interruptAfterFirstCheckpoint(variant: VariantName, machine = variants[variant]) {
-  const config = systemConfig(variant, monologue);
-  const system = Object.assign(createSystem(config, machine), { sent: { A: [] as string[] } });
+function interruptAfterFirstCheckpoint(machine: MtaMachine) {
+  const config = systemConfig(machine, monologue);
+  const system = Object.assign(createSystem(config), { sent: { A: [] as string[] } });
   system.mtas.A.on('send', ({ pdu }) => system.sent.A.push(pdu.kind === 'DT' ? `DT ${pdu.fromKB}-${pdu.toKB}` : pdu.kind));
   system.drain();
   system.dispatch({ type: 'local.limit', at: 'B', ...limitOnOpen });
@@ -38,7 +39,7 @@ function interruptAfterFirstCheckpoint(variant: VariantName, machine = variants[
 
 describe('KB Q187929 in unpatched, monologue', () => {
   test('B answers the recovery from its current limit; A cannot reconnect; the timer restarts the transfer and sends confirmed data again', () => {
-    const system = interruptAfterFirstCheckpoint('unpatched');
+    const system = interruptAfterFirstCheckpoint(variants.unpatched);
 
     // Attempt 1: B's limit is now 2 KB, and it answers like a fresh open: 2 KB, not the original 1 KB.
     system.dispatch({ type: 'local.limit', at: 'B', ...limitOnRecovery });
@@ -70,7 +71,7 @@ describe('KB Q187929 in unpatched, monologue', () => {
   });
 
   test('with the same limit as on the original connection, the unpatched recovery succeeds: the bug needs the limit to change', () => {
-    const system = interruptAfterFirstCheckpoint('unpatched');
+    const system = interruptAfterFirstCheckpoint(variants.unpatched);
     system.dispatch({ type: 'local.limit', at: 'B', ...limitOnOpen });
     system.drain();
     expect(view(system).A.phase).toBe('open');
@@ -81,7 +82,7 @@ describe('KB Q187929 in unpatched, monologue', () => {
 
 describe.each(['checkpoint-fix', 'patched'] as const)('KB Q187929 narrative in %s', (variant) => {
   test('B answers the recovery with the original sizes whatever its current limit, and A resumes after the confirmed checkpoint', () => {
-    const system = interruptAfterFirstCheckpoint(variant);
+    const system = interruptAfterFirstCheckpoint(variants[variant]);
     system.dispatch({ type: 'local.limit', at: 'B', ...limitOnRecovery });
     expect(system.mtas.B.getSnapshot().context.agreed).toEqual(system.mtas.B.getSnapshot().context.original);
     const sentBefore = system.sent.A.length;
@@ -100,7 +101,7 @@ describe('what happens if the recovering MTA does not check the answer', () => {
   test('it resumes at checkpoint 1 of the new size, 2 KB into the message, and B delivers a message with a gap', () => {
     // The seeded fault caller-adopts-changed-recovery-answer (machines/mutants.ts), on turn-fix.
     const careless = variants['turn-fix'].provide({ guards: { isOriginalAgreement: () => true } });
-    const system = interruptAfterFirstCheckpoint('turn-fix', careless);
+    const system = interruptAfterFirstCheckpoint(careless);
     system.dispatch({ type: 'local.limit', at: 'B', ...limitOnRecovery });
     system.drain();
     expect(system.sent.A.slice(-2)).toEqual(['AR', 'AE']); // after checkpoint 1 of 2 KB nothing is left to send

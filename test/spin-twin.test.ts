@@ -45,7 +45,7 @@ const withBounds = (changes: Partial<Bounds>): Bounds => ({ ...defaultBounds, ..
 const compileFlags = ['-O0', '-w', '-DSAFETY', '-DNOREDUCE'];
 
 function ours(variant: VariantName, mode: DialogueMode, bounds: Bounds): Exploration {
-  const exploration = explore(composeSystem({ variant, machine: variants[variant], mode, bounds }));
+  const exploration = explore(composeSystem({ machine: variants[variant], mode, bounds }));
   expect(exploration.complete).toBe(true);
   return exploration;
 }

@@ -10,7 +10,7 @@ import { compareWithManifest, type ExpectedManifest, type RunOutcome } from '../
 import { groupJson, groupMarkdown } from '../explore/report';
 import type { RunSpec } from '../explore/suite';
 import { defaultBounds, type Bounds } from '../machines/bounds';
-import { channelOf, composeSystem, enabledEnvironmentSteps, everyEnvironmentStep, mtaOf } from '../machines/composition';
+import { channelOf, composeSystem, enabledEnvironmentSteps, everyEnvironmentStep, mtaOf, systemViewOf } from '../machines/composition';
 import { onlyWithCheckpointFix, untakenReasonsFor } from '../machines/coverage-notes';
 import type { MtaMachine } from '../machines/mta.machine';
 import type { DialogueMode } from '../machines/pdu';
@@ -23,7 +23,7 @@ const names = propertyNames;
 
 function spec(variant: VariantName, mode: DialogueMode, bounds: Partial<Bounds> = {}, machine: MtaMachine = variants[variant]): RunSpec {
   const all = { ...defaultBounds, ...bounds };
-  return { id: `${variant} · ${mode}`, group: variant, section: mode, model: composeSystem({ variant, machine, mode, bounds: all }), properties: propertiesFor(mode, all) };
+  return { id: `${variant} · ${mode}`, group: variant, section: mode, model: composeSystem({ machine, mode, bounds: all }), properties: propertiesFor(mode, all) };
 }
 
 let outcomes: RunOutcome[];
@@ -130,8 +130,8 @@ describe('the Turn counterexample reads like KB Q166594', () => {
     const { exploration } = outcome;
     const events: string[] = [];
     trace.steps.forEach((step, i) => {
-      const before = exploration.view(trace.states[i]!);
-      const after = exploration.view(trace.states[i + 1]!);
+      const before = systemViewOf(exploration.view(trace.states[i]!));
+      const after = systemViewOf(exploration.view(trace.states[i + 1]!));
       const { deliveries } = exploration.replayStep(trace.states[i]!, step);
       const sentByA = (kind: string) => deliveries.some((d) => d.from === 'A' && 'pdu' in d.event && (d.event.pdu as { kind: string }).kind === kind);
       if (sentByA('GTC') && queueLengthOf(mtaOf(after, 'A')) > 0) events.push('A gives the Turn with mail queued');
@@ -155,9 +155,9 @@ describe('a recovery attempt is refused and a later one succeeds', () => {
   const refusedThenSucceeds = (variant: VariantName, mode: DialogueMode) => {
     const { exploration } = outcomeOf(`${variant} · ${mode}`);
     for (let s = 0; s < exploration.expanded; s++) {
-      const before = exploration.view(s);
+      const before = systemViewOf(exploration.view(s));
       for (let e = exploration.edgeStart[s]!; e < exploration.edgeStart[s + 1]!; e++) {
-        const after = exploration.view(exploration.edgeTarget[e]!);
+        const after = systemViewOf(exploration.view(exploration.edgeTarget[e]!));
         for (const side of ['A', 'B'] as const) {
           const was = mtaOf(before, side);
           if (phaseOf(was) === 'recovering' && was.context.recoveryAttemptsUsed >= 2 && phaseOf(mtaOf(after, side)) === 'open') return true;
@@ -229,14 +229,14 @@ describe('the checker\'s inputs are sound', () => {
     // Every kind of step, the Turn discipline and the threshold included; one limit and one attempt keep it small.
     const bounds: Bounds = { ...defaultBounds, messagesFromA: 1, messagesFromB: 1, turnPleaseRepeats: 1, unaskedGivesPerConnection: 1, threshold: 1, acceptorCheckpointLimits: [2], recoveryAttempts: 1 };
     for (const variant of ['unpatched'] as const) {
-      const model = composeSystem({ variant, machine: variants[variant], mode: 'twa', bounds });
+      const model = composeSystem({ machine: variants[variant], mode: 'twa', bounds });
       const exploration = explore(model);
       const all = everyEnvironmentStep(bounds);
       const machines = new Map(model.actors.map((a) => [a.name, a.machine]));
       let checked = 0;
       for (let s = 0; s < exploration.stateCount; s++) {
         const view = exploration.view(s);
-        const kept = new Set(enabledEnvironmentSteps(all, 'twa', bounds, view));
+        const kept = new Set(enabledEnvironmentSteps(all, 'twa', bounds, systemViewOf(view)));
         for (const step of all.filter((candidate) => !kept.has(candidate))) {
           if (step.payload.type === 'user.submit') continue; // left out on purpose: the bound on messages
           if (step.payload.type === 'net.lose') continue; // left out on purpose: the bound on losses

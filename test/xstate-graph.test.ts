@@ -13,7 +13,7 @@ test.each([
   ['patched', 'monologue'],
 ] as const)('%s · %s at a small bound: same states, same count', (variant, mode) => {
   const bounds = { ...defaultBounds, messagesFromA: 1 };
-  const model = composeSystem({ variant, machine: variants[variant], mode, bounds });
+  const model = composeSystem({ machine: variants[variant], mode, bounds });
   const exploration = explore(model);
   const ours = new Set(Array.from({ length: exploration.stateCount }, (_, s) => composedStateKey(model, exploration.view(s))));
 

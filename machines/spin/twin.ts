@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import type { StateView } from '../../explore/model';
 import type { Bounds } from '../bounds';
-import { channelOf, mtaOf } from '../composition';
+import { channelOf, mtaOf, systemViewOf } from '../composition';
 import type { Pdu } from '../pdu';
 import type { DialogueMode } from '../pdu';
 import type { VariantName } from '../variants';
@@ -208,7 +208,8 @@ function lookup(table: Record<string, number>, key: string, what: string): numbe
  * One of our composed states as the twin prints it (mta-system.pml print_state, model compiled
  * with -DTWIN_TRACE, pan with -DPRINTF). Equal lines = equal states, if the twin is right.
  */
-export function twinStateLine(view: StateView): string {
+export function twinStateLine(explored: StateView): string {
+  const view = systemViewOf(explored);
   const parts: (string | number)[] = ['STATE'];
   for (const side of ['A', 'B'] as const) {
     const snapshot = mtaOf(view, side);
