@@ -3,7 +3,7 @@
 // bounds, and how to start the same system with real actors for replays.
 
 import type { EventObject } from 'xstate';
-import type { ActorState, ComposedModel, EnvironmentStep, Fact, Medium, StateView } from '../explore/model';
+import type { ActorState, ComposedModel, EnvironmentStep, Fact, Medium, StateView } from '../explore/engine/model';
 import type { Bounds } from './bounds';
 import { messagesFrom } from './bounds';
 import { channelMachine, validateChannelInput, type ChannelEmitted } from './channel.machine';

@@ -6,7 +6,7 @@
 // lost", "no deadlock"), a recovery that never succeeds, data sent twice. "recovery keeps the
 // negotiated checkpoint size" is KB Q187929's literal symptom, kept as a diagnostic.
 
-import type { Property, Scenario } from '../explore/model';
+import type { Property, Scenario } from '../explore/engine/model';
 import type { Bounds } from './bounds';
 import { everyLossRecoverable, messagesFrom, thresholdReachable } from './bounds';
 import { channelOf, mtaOf } from './composition';

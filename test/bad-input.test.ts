@@ -14,7 +14,7 @@ import { check, cli, replay, verify } from './run-cli-in-process';
 
 /** results/, README.md and the manifest, byte by byte: no case may change them. */
 function committedOutputs(): string {
-  const files = ['README.md', 'machines/expected-outcomes.json', ...readdirSync('results', { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name))];
+  const files = ['README.md', 'machines/harness/expected-outcomes.json', ...readdirSync('results', { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name))];
   return files.sort().map((f) => `${f} ${createHash('sha256').update(readFileSync(f)).digest('hex')}`).join('\n');
 }
 const before = committedOutputs();
@@ -26,12 +26,12 @@ const fifo = () => {
   if (!existsSync(path)) execFileSync('mkfifo', [path]);
   return path;
 };
-/** A suite module like machines/suite.ts whose expected-outcome manifest is `text` (null: missing). */
+/** A suite module like machines/harness/suite.ts whose expected-outcome manifest is `text` (null: missing). */
 const suiteWithManifest = (name: string, text: string | null) => {
   const manifest = join(scratch, `${name}.json`);
   if (text !== null) writeFileSync(manifest, text);
   const module = join(scratch, `${name}-suite.ts`);
-  writeFileSync(module, `import { suite as real } from ${JSON.stringify(join(process.cwd(), 'machines/suite.ts'))};\nexport const suite = { ...real, expectedPath: ${JSON.stringify(manifest)} };\n`);
+  writeFileSync(module, `import { suite as real } from ${JSON.stringify(join(process.cwd(), 'machines/harness/suite.ts'))};\nexport const suite = { ...real, expectedPath: ${JSON.stringify(manifest)} };\n`);
   return module;
 };
 const file = (name: string, text: string) => {
@@ -77,7 +77,7 @@ const cases: [string, () => Promise<{ code: number; stdout: string; stderr: stri
   ['check: a limit out of range', () => check('--acceptor-windows', '0'), /--acceptor-windows must be a whole number from 1 to 4 \(got 0\)/],
   // commands and suites
   ['no --suite', () => cli('check'), /--suite <module> is required/],
-  ['an unknown command', () => cli('prove', '--suite', 'machines/suite.ts'), /unknown command "prove"; use verify, check, mutants, replay/],
+  ['an unknown command', () => cli('prove', '--suite', 'machines/harness/suite.ts'), /unknown command "prove"; use verify, check, mutants, replay/],
   ['a suite module that does not exist', () => cli('check', '--suite', 'machines/nope.ts'), /suite module machines\/nope.ts not found/],
   // verify
   ['verify: a check option', () => verify('--out', out, '--variant', 'patched'), /unknown option --variant for verify/],
@@ -106,16 +106,16 @@ const cases: [string, () => Promise<{ code: number; stdout: string; stderr: stri
   ],
   // every command: flags it does not take, given twice, with a value, stray arguments
   ...(['verify', 'check', 'mutants', 'sweep', 'bench'] as const).flatMap((command): [string, () => Promise<{ code: number; stdout: string; stderr: string }>, RegExp][] => [
-    [`${command}: an unknown flag`, () => cli(command, '--suite', 'machines/suite.ts', '--frobnicate'), new RegExp(`unknown option --frobnicate for ${command}`)],
-    [`${command}: --debug with a value`, () => cli(command, '--suite', 'machines/suite.ts', '--debug=yes'), /--debug takes no value/],
-    [`${command}: --suite given twice`, () => cli(command, '--suite', 'machines/suite.ts', '--suite', 'machines/suite.ts'), /--suite is given twice/],
-    [`${command}: a stray argument`, () => cli(command, '--suite', 'machines/suite.ts', 'stray'), /unexpected argument "stray"/],
+    [`${command}: an unknown flag`, () => cli(command, '--suite', 'machines/harness/suite.ts', '--frobnicate'), new RegExp(`unknown option --frobnicate for ${command}`)],
+    [`${command}: --debug with a value`, () => cli(command, '--suite', 'machines/harness/suite.ts', '--debug=yes'), /--debug takes no value/],
+    [`${command}: --suite given twice`, () => cli(command, '--suite', 'machines/harness/suite.ts', '--suite', 'machines/harness/suite.ts'), /--suite is given twice/],
+    [`${command}: a stray argument`, () => cli(command, '--suite', 'machines/harness/suite.ts', 'stray'), /unexpected argument "stray"/],
   ]),
   ['replay: an unknown flag', () => replay('results/unpatched.json', 'no deadlock', '--frobnicate'), /unknown option --frobnicate for replay/],
   ['replay: --run without a value', () => replay('results/unpatched.json', 'no deadlock', '--run'), /--run needs a value/],
   ['replay: three arguments', () => replay('results/unpatched.json', 'no deadlock', 'extra'), /give a results file and a property name.*\(got 3 arguments\)/],
-  ['mutants: a state limit it does not take', () => cli('mutants', '--suite', 'machines/suite.ts', '--max-states', '10'), /unknown option --max-states for mutants/],
-  ['sweep: a check option', () => cli('sweep', '--suite', 'machines/suite.ts', '--variant', 'patched'), /unknown option --variant for sweep/],
+  ['mutants: a state limit it does not take', () => cli('mutants', '--suite', 'machines/harness/suite.ts', '--max-states', '10'), /unknown option --max-states for mutants/],
+  ['sweep: a check option', () => cli('sweep', '--suite', 'machines/harness/suite.ts', '--variant', 'patched'), /unknown option --variant for sweep/],
   ['verify: --max-states not a number', () => verify('--max-states', 'many'), /--max-states must be a whole number/],
   ['verify: --max-memory 0', () => verify('--max-memory', '0'), /--max-memory must be a whole number from 1/],
   // verify: the expected-outcome manifest
@@ -133,14 +133,14 @@ const cases: [string, () => Promise<{ code: number; stdout: string; stderr: stri
   ['replay: a verdict "pass" beside a counterexample', () => replay(file('pass.json', edited((c) => (propertyOf(c, twaId, 'no deadlock').verdict = 'pass'))), 'no deadlock', '--run', twaId), /its verdict is "pass", yet it has a counterexample/],
   ['replay: a cycle that starts outside the trace', () => replay(file('loop.json', edited((c) => Object.assign(twaNoDeadlock(c), { loopStart: 99 }))), 'no deadlock', '--run', twaId), /its cycle starts at step 99, outside its/],
   // commands and suites the tool must not mistake for its own
-  ['a command named toString', () => cli('toString', '--suite', 'machines/suite.ts'), /unknown command "toString"/],
-  ['a command named __proto__', () => cli('__proto__', '--suite', 'machines/suite.ts'), /unknown command "__proto__"/],
-  ['a command named constructor', () => cli('constructor', '--suite', 'machines/suite.ts'), /unknown command "constructor"/],
+  ['a command named toString', () => cli('toString', '--suite', 'machines/harness/suite.ts'), /unknown command "toString"/],
+  ['a command named __proto__', () => cli('__proto__', '--suite', 'machines/harness/suite.ts'), /unknown command "__proto__"/],
+  ['a command named constructor', () => cli('constructor', '--suite', 'machines/harness/suite.ts'), /unknown command "constructor"/],
   ['a suite module with a syntax error', () => cli('check', '--suite', file('broken-suite.ts', 'export const suite = {')), /suite module .*broken-suite.ts does not load: /],
   ['a suite module that exports no suite', () => cli('check', '--suite', file('empty-suite.ts', 'export const other = 1;\n')), /exports no `suite`/],
   ['verify: --out naming a file', () => verify('--out', file('a-file', 'x')), /--out .*a-file is a file; give a folder/],
-  ['mutants: --out naming a file', () => cli('mutants', '--suite', 'machines/suite.ts', '--out', file('b-file', 'x')), /--out .*b-file is a file; give a folder/],
-  ['sweep: --out to a missing folder', () => cli('sweep', '--suite', 'machines/suite.ts', '--out', join(out, 'missing')), /--out .*: no such folder; create it first/],
+  ['mutants: --out naming a file', () => cli('mutants', '--suite', 'machines/harness/suite.ts', '--out', file('b-file', 'x')), /--out .*b-file is a file; give a folder/],
+  ['sweep: --out to a missing folder', () => cli('sweep', '--suite', 'machines/harness/suite.ts', '--out', join(out, 'missing')), /--out .*: no such folder; create it first/],
   // options that have no effect where they are given are refused, never silently ignored
   ['check: --messages-b in monologue', () => check('--mode', 'monologue', '--messages-b', '1'), /--messages-b has no effect here: B sends only in two-way alternate \(--mode twa\); drop --messages-b/],
   ['check: --max-faults with no fault on', () => check('--max-faults', '2'), /--max-faults has no effect here: no channel fault is on \(--faults none\); drop --max-faults/],
@@ -152,13 +152,13 @@ const cases: [string, () => Promise<{ code: number; stdout: string; stderr: stri
   ['verify: --junit into a missing folder', () => verify('--out', out, '--junit', join(out, 'missing', 'j.xml')), /--junit .*: no such folder .*; create it first/],
   ['verify: --junit naming a folder', () => verify('--out', out, '--junit', out), /--junit .* is a folder; give a file name/],
   // shards
-  ['sweep: --shard beyond its count', () => cli('sweep', '--suite', 'machines/suite.ts', '--shard', '5/4'), /--shard takes I\/N with 1 ≤ I ≤ N ≤ \d+ .*\(got "5\/4"\)/],
-  ['sweep: --shard that is not I/N', () => cli('sweep', '--suite', 'machines/suite.ts', '--shard', 'half'), /--shard takes I\/N/],
-  ['sweep: --shard with --merge', () => cli('sweep', '--suite', 'machines/suite.ts', '--shard', '1/2', '--merge', out), /--shard and --merge do not go together/],
-  ['sweep: --merge without a folder', () => cli('sweep', '--suite', 'machines/suite.ts', '--merge'), /--merge needs at least one value/],
-  ['sweep: --merge a missing folder', () => cli('sweep', '--suite', 'machines/suite.ts', '--merge', join(out, 'missing'), '--out', out), /--merge .*missing: no such file or folder/],
-  ['sweep: --merge a folder without shards', () => cli('sweep', '--suite', 'machines/suite.ts', '--merge', out, '--out', out), /no sweep-shard-I-of-N.json in it/],
-  ['sweep: --merge a file that is not a shard', () => cli('sweep', '--suite', 'machines/suite.ts', '--merge', file('not-a-shard.json', '{"schema": "x"}'), '--out', out), /is not a partial sweep result of this checker/],
+  ['sweep: --shard beyond its count', () => cli('sweep', '--suite', 'machines/harness/suite.ts', '--shard', '5/4'), /--shard takes I\/N with 1 ≤ I ≤ N ≤ \d+ .*\(got "5\/4"\)/],
+  ['sweep: --shard that is not I/N', () => cli('sweep', '--suite', 'machines/harness/suite.ts', '--shard', 'half'), /--shard takes I\/N/],
+  ['sweep: --shard with --merge', () => cli('sweep', '--suite', 'machines/harness/suite.ts', '--shard', '1/2', '--merge', out), /--shard and --merge do not go together/],
+  ['sweep: --merge without a folder', () => cli('sweep', '--suite', 'machines/harness/suite.ts', '--merge'), /--merge needs at least one value/],
+  ['sweep: --merge a missing folder', () => cli('sweep', '--suite', 'machines/harness/suite.ts', '--merge', join(out, 'missing'), '--out', out), /--merge .*missing: no such file or folder/],
+  ['sweep: --merge a folder without shards', () => cli('sweep', '--suite', 'machines/harness/suite.ts', '--merge', out, '--out', out), /no sweep-shard-I-of-N.json in it/],
+  ['sweep: --merge a file that is not a shard', () => cli('sweep', '--suite', 'machines/harness/suite.ts', '--merge', file('not-a-shard.json', '{"schema": "x"}'), '--out', out), /is not a partial sweep result of this checker/],
 ];
 
 test.each(cases)('%s', async (_, run, message) => {

@@ -1,11 +1,11 @@
 // A two-rung bench plan on the MTA model at small bounds, for test/bench.test.ts: the bench
 // command only needs a suite's benchPlan (and options, for argument parsing).
 
-import type { BenchPlan } from '../explore/bench';
-import type { Suite } from '../explore/suite';
+import type { BenchPlan } from '../explore/cli/bench';
+import type { Suite } from '../explore/cli/suite';
 import { defaultBounds, type Bounds } from '../machines/bounds';
 import { composeSystem } from '../machines/composition';
-import { twinDefines, twinModelPath, twinSpinFlags } from '../machines/spin/twin';
+import { twinDefines, twinModelPath, twinSpinFlags } from '../machines/harness/spin/twin';
 import { variants } from '../machines/variants';
 
 function rung(messagesFromA: number, xstateGraph: boolean): BenchPlan['rungs'][number] {

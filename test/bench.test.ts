@@ -4,7 +4,7 @@
 
 import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
-import { spinAvailable } from '../explore/spin';
+import { spinAvailable } from '../explore/cli/spin';
 import { cli } from './run-cli';
 
 test('npm run bench -- --json prints every figure, measured on every rung', async () => {
@@ -15,8 +15,8 @@ test('npm run bench -- --json prints every figure, measured on every rung', asyn
   for (const field of ['statesPerSecond', 'bytesPerState', 'largestStates', 'largestPeakRssMB', 'vsSpin', 'vsXstateGraph']) {
     expect(report).toHaveProperty(field);
   }
-  // The second rung is patched · monologue at the default bounds (machines/expected-outcomes.json).
-  const manifest = JSON.parse(readFileSync('machines/expected-outcomes.json', 'utf8')) as { runs: Record<string, { states: number }> };
+  // The second rung is patched · monologue at the default bounds (machines/harness/expected-outcomes.json).
+  const manifest = JSON.parse(readFileSync('machines/harness/expected-outcomes.json', 'utf8')) as { runs: Record<string, { states: number }> };
   const states = manifest.runs['patched · monologue']!.states;
   expect(report.rungs.map((r: { ours: { states: number } }) => r.ours.states)[1]).toBe(states);
   expect(report.largestStates).toBe(states);

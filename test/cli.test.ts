@@ -13,7 +13,7 @@ describe('verdicts and exit codes', () => {
     const { code, stdout, stderr } = await check('--variant', 'patched', '--mode', 'monologue');
     expect(code).toBe(0);
     expect(stdout).toMatch(/\| a recovery succeeds while the connection stays up \| pass \|/);
-    const manifest = JSON.parse(readFileSync('machines/expected-outcomes.json', 'utf8')) as { runs: Record<string, { states: number }> };
+    const manifest = JSON.parse(readFileSync('machines/harness/expected-outcomes.json', 'utf8')) as { runs: Record<string, { states: number }> };
     expect(stderr).toMatch(new RegExp(`patched · monologue\\s+${manifest.runs['patched · monologue']!.states} states`));
   });
 
@@ -50,7 +50,7 @@ describe('verdicts and exit codes', () => {
   });
 
   test('SIGINT stops the search: inconclusive, exit 130, with the statistics so far', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'explore/cli.ts', 'check', '--suite', 'machines/suite.ts', '--variant', 'unpatched', '--losses', '3'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'explore/cli/cli.ts', 'check', '--suite', 'machines/harness/suite.ts', '--variant', 'unpatched', '--losses', '3'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';

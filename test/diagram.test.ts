@@ -4,9 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
-import { chartTransitions } from '../explore/coverage';
+import { chartTransitions } from '../explore/check/coverage';
 import { and, not } from 'xstate';
-import { guardText, toDot, toMermaid, toSvg } from '../explore/diagram';
+import { guardText, toDot, toMermaid, toSvg } from '../explore/report/diagram';
 import { channelMachine } from '../machines/channel.machine';
 import { mtaMachine } from '../machines/mta.machine';
 

@@ -4,14 +4,14 @@
 // whole Turn discipline, channel faults), with a state limit, and on a model without a
 // factored environment.
 // The reference asks XState's public transition() for every event of every step; the fast
-// engine remembers each answer and reuses one actor scope (explore/reused-scope.ts), so this
+// engine remembers each answer and reuses one actor scope (explore/engine/reused-scope.ts), so this
 // is also the test that both agree with XState.
 
 import { describe, expect, test } from 'vitest';
-import { analyse } from '../explore/analysis';
-import { CoverageRecorder } from '../explore/coverage';
-import { explore, snapshotKey, type Exploration, type ExploreOptions } from '../explore/explore';
-import type { ComposedModel, Property } from '../explore/model';
+import { analyse } from '../explore/check/analysis';
+import { CoverageRecorder } from '../explore/check/coverage';
+import { explore, snapshotKey, type Exploration, type ExploreOptions } from '../explore/engine/explore';
+import type { ComposedModel, Property } from '../explore/engine/model';
 import { defaultBounds, type Bounds } from '../machines/bounds';
 import { composeSystem } from '../machines/composition';
 import type { DialogueMode } from '../machines/pdu';

@@ -2,12 +2,12 @@
 // rules, limits, and the replay through real actors.
 
 import { describe, expect, test } from 'vitest';
-import { analyse, endingShown, successorsOf, type Trace } from '../explore/analysis';
-import { canonicalJson } from '../explore/canonical';
-import { explore } from '../explore/explore';
-import type { LeadsToProperty, Property, StateView } from '../explore/model';
-import { replayTrace, ReplayError } from '../explore/replay';
-import { runSweep, type SweepResult } from '../explore/sweep';
+import { analyse, endingShown, successorsOf, type Trace } from '../explore/check/analysis';
+import { canonicalJson } from '../explore/engine/canonical';
+import { explore } from '../explore/engine/explore';
+import type { LeadsToProperty, Property, StateView } from '../explore/engine/model';
+import { replayTrace, ReplayError } from '../explore/check/replay';
+import { runSweep, type SweepResult } from '../explore/cli/sweep';
 import { toyModel, type ToyOptions } from './toy-model';
 
 const lampIs = (value: string) => (view: Parameters<LeadsToProperty['to']>[0]) => view.lamp!.value === value;

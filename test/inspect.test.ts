@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createActor, setup } from 'xstate';
-import { inspectorTimeouts, InspectorError, openInspection } from '../explore/inspect';
-import { suite } from '../machines/suite';
+import { inspectorTimeouts, InspectorError, openInspection } from '../explore/cli/inspect';
+import { suite } from '../machines/harness/suite';
 import { actorEventOf, type EnvironmentEvent } from '../machines/system';
 import { replay } from './run-cli';
 
@@ -166,7 +166,7 @@ describe('--inspect: the page for the browser inspector', () => {
 test('the README\'s command, `replay results/unpatched.json "no deadlock" --inspect`: a browser that connects to the page gets the replay', async () => {
   // The featured run is replayed when the property fails in several; the "browser" is a local
   // WebSocket client of the page the command serves (offline: the page itself is not loaded).
-  const child = spawn(process.execPath, ['--import', 'tsx', 'explore/cli.ts', 'replay', '--suite', 'machines/suite.ts', 'results/unpatched.json', PROPERTY, '--inspect'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'explore/cli/cli.ts', 'replay', '--suite', 'machines/harness/suite.ts', 'results/unpatched.json', PROPERTY, '--inspect'], {
     env: { ...process.env, BROWSER: 'none' },
   });
   let stderr = '';

@@ -1,4 +1,4 @@
-// The SPIN twin (machines/spin/mta-system.pml) performs eventless transitions region by region
+// The SPIN twin (machines/harness/spin/mta-system.pml) performs eventless transitions region by region
 // and does not keep the order in which XState would take two of them in one microstep (XState
 // orders them by the states' entry order). That is sound only if no microstep ever takes more
 // than one eventless transition. This checks it on every distinct XState question of the
@@ -7,10 +7,10 @@
 
 import { expect, test } from 'vitest';
 import { createMachine, initialTransition, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from 'xstate';
-import { explore } from '../explore/explore';
-import { transitionWithReusedScope } from '../explore/reused-scope';
-import type { RunSpec } from '../explore/suite';
-import { suite } from '../machines/suite';
+import { explore } from '../explore/engine/explore';
+import { transitionWithReusedScope } from '../explore/engine/reused-scope';
+import type { RunSpec } from '../explore/check/run-spec';
+import { suite } from '../machines/harness/suite';
 
 function questionsOf(run: RunSpec): { machine: AnyStateMachine; before: AnyMachineSnapshot; event: EventObject }[] {
   const machines = new Map(run.model.actors.map((actor) => [actor.name, actor.machine]));

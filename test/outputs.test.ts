@@ -9,12 +9,12 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { interruption } from '../explore/pipeline';
-import { OutputError, publish, PublishInterrupted } from '../explore/publish';
+import { interruption } from '../explore/check/pipeline';
+import { OutputError, publish, PublishInterrupted } from '../explore/cli/publish';
 import { cli, cliWithEnv, verify } from './run-cli';
 
 function committedOutputs(): string {
-  const files = ['README.md', 'machines/expected-outcomes.json', ...readdirSync('results', { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name))];
+  const files = ['README.md', 'machines/harness/expected-outcomes.json', ...readdirSync('results', { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name))];
   return files.sort().map((f) => `${f} ${createHash('sha256').update(readFileSync(f)).digest('hex')}`).join('\n');
 }
 
@@ -49,7 +49,7 @@ describe('the command line', () => {
     ['sweep', 'full', /ENOSPC/],
   ] as const)('%s into a %s results folder (injected): exit 4 before exploring, one line, nothing written', async (command, fault, reason) => {
     const out = fresh(fault);
-    const { code, stdout, stderr } = await cliWithEnv({ EXPLORE_INJECT_WRITE_FAULT: fault }, command, '--suite', 'machines/suite.ts', '--out', out);
+    const { code, stdout, stderr } = await cliWithEnv({ EXPLORE_INJECT_WRITE_FAULT: fault }, command, '--suite', 'machines/harness/suite.ts', '--out', out);
     expect(code).toBe(4);
     expect(stdout).toBe('');
     const lines = stderr.trim().split('\n');
@@ -64,7 +64,7 @@ describe('the command line', () => {
     const suitePath = join(dir, 'throwing-suite.ts');
     writeFileSync(
       suitePath,
-      `import { suite as real } from ${JSON.stringify(join(process.cwd(), 'machines/suite.ts'))};\nexport const suite = { ...real, verifyRuns: () => { throw new TypeError('the suite broke'); } };\n`,
+      `import { suite as real } from ${JSON.stringify(join(process.cwd(), 'machines/harness/suite.ts'))};\nexport const suite = { ...real, verifyRuns: () => { throw new TypeError('the suite broke'); } };\n`,
     );
     const plain = await cli('verify', '--suite', suitePath, '--out', dir);
     expect(plain.code).toBe(4);
@@ -76,11 +76,11 @@ describe('the command line', () => {
 
   test('a FAIL found inside a cut run, where the manifest expects a pass, is a violation (exit 1), and nothing is written', async () => {
     const dir = fresh('cut-fail');
-    const manifest = JSON.parse(readFileSync('machines/expected-outcomes.json', 'utf8')) as { runs: Record<string, { verdicts: Record<string, string> }> };
+    const manifest = JSON.parse(readFileSync('machines/harness/expected-outcomes.json', 'utf8')) as { runs: Record<string, { verdicts: Record<string, string> }> };
     manifest.runs['unpatched · monologue']!.verdicts['recovery keeps the negotiated checkpoint size'] = 'pass';
     writeFileSync(join(dir, 'expected.json'), JSON.stringify(manifest));
     const suitePath = join(dir, 'suite.ts');
-    writeFileSync(suitePath, `import { suite as real } from ${JSON.stringify(join(process.cwd(), 'machines/suite.ts'))};\nexport const suite = { ...real, expectedPath: ${JSON.stringify(join(dir, 'expected.json'))} };\n`);
+    writeFileSync(suitePath, `import { suite as real } from ${JSON.stringify(join(process.cwd(), 'machines/harness/suite.ts'))};\nexport const suite = { ...real, expectedPath: ${JSON.stringify(join(dir, 'expected.json'))} };\n`);
     const { code, stdout } = await cli('verify', '--suite', suitePath, '--out', dir, '--max-states', '1000');
     expect(code).toBe(1);
     expect(stdout).toMatch(/unpatched · monologue: "recovery keeps the negotiated checkpoint size" expected pass, got FAIL within the limit/);
@@ -94,7 +94,7 @@ describe('the command line', () => {
     ['SIGTERM', 'mutants', 143],
   ] as const)('%s during %s: exit %i, nothing written', async (signal, command, expected) => {
     const out = fresh(`signal-${command}`);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'explore/cli.ts', command, '--suite', 'machines/suite.ts', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'explore/cli/cli.ts', command, '--suite', 'machines/harness/suite.ts', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdout.on('data', () => {});

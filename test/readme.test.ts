@@ -5,9 +5,9 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, vi } from 'vitest';
-import { commands } from '../explore/commands';
-import { README_BEGIN, README_END } from '../explore/readme';
-import { suite } from '../machines/suite';
+import { commands } from '../explore/cli/commands';
+import { README_BEGIN, README_END } from '../explore/report/readme';
+import { suite } from '../machines/harness/suite';
 
 /** The suite cut to one run, writing into a temporary folder with its own README and manifest. */
 function oneRunSuite(folder: string) {

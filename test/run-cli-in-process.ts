@@ -1,11 +1,11 @@
 // The command line's main(), called in the test's own process, with what it prints captured:
-// the same code as `tsx explore/cli.ts` (which only sets process.exitCode from main's result),
+// the same code as `tsx explore/cli/cli.ts` (which only sets process.exitCode from main's result),
 // without starting Node, tsx and the suite again for every case (a second or more each on 2
 // cores). For the many bad-input cases; run-cli.ts starts a real process.
 
 import { format } from 'node:util';
 import { vi } from 'vitest';
-import { main } from '../explore/cli';
+import { main } from '../explore/cli/cli';
 
 type Result = { code: number; stdout: string; stderr: string };
 
@@ -38,6 +38,6 @@ export function cli(...args: string[]): Promise<Result> {
   return run;
 }
 
-export const check = (...args: string[]) => cli('check', '--suite', 'machines/suite.ts', ...args);
-export const verify = (...args: string[]) => cli('verify', '--suite', 'machines/suite.ts', ...args);
-export const replay = (...args: string[]) => cli('replay', '--suite', 'machines/suite.ts', ...args);
+export const check = (...args: string[]) => cli('check', '--suite', 'machines/harness/suite.ts', ...args);
+export const verify = (...args: string[]) => cli('verify', '--suite', 'machines/harness/suite.ts', ...args);
+export const replay = (...args: string[]) => cli('replay', '--suite', 'machines/harness/suite.ts', ...args);

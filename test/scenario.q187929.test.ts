@@ -99,7 +99,7 @@ describe.each(['checkpoint-fix', 'patched'] as const)('KB Q187929 narrative in %
 
 describe('what happens if the recovering MTA does not check the answer', () => {
   test('it resumes at checkpoint 1 of the new size, 2 KB into the message, and B delivers a message with a gap', () => {
-    // The seeded fault caller-adopts-changed-recovery-answer (machines/mutants.ts), on turn-fix.
+    // The seeded fault caller-adopts-changed-recovery-answer (machines/harness/mutants.ts), on turn-fix.
     const careless = variants['turn-fix'].provide({ guards: { isOriginalAgreement: () => true } });
     const system = interruptAfterFirstCheckpoint(careless);
     system.dispatch({ type: 'local.limit', at: 'B', ...limitOnRecovery });

@@ -1,4 +1,4 @@
-// The SPIN twin (machines/spin/mta-system.pml) against our explorer: for every variant and
+// The SPIN twin (machines/harness/spin/mta-system.pml) against our explorer: for every variant and
 // dialogue mode at the default bounds, and at bounds away from the defaults (among them runs
 // of the verification job), SPIN stores exactly as many states as we find, reports an invalid
 // end state exactly when we have a terminal state that is not a valid end state, and violates
@@ -10,15 +10,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { analyse } from '../explore/analysis';
-import { explore, type Exploration } from '../explore/explore';
-import type { Property } from '../explore/model';
-import { runSpin, spinAvailable, type SpinRun } from '../explore/spin';
+import { analyse } from '../explore/check/analysis';
+import { explore, type Exploration } from '../explore/engine/explore';
+import type { Property } from '../explore/engine/model';
+import { runSpin, spinAvailable, type SpinRun } from '../explore/cli/spin';
 import { defaultBounds, dialogueModes, type Bounds } from '../machines/bounds';
 import { composeSystem } from '../machines/composition';
 import type { DialogueMode } from '../machines/pdu';
 import { propertiesFor, propertyNames } from '../machines/properties';
-import { twinDefines, twinModelPath, twinSpinFlags, twinStateLine } from '../machines/spin/twin';
+import { twinDefines, twinModelPath, twinSpinFlags, twinStateLine } from '../machines/harness/spin/twin';
 import { variantNames, variants, type VariantName } from '../machines/variants';
 
 // On a developer's machine without spin or gcc the comparison is skipped; in CI it must run.
@@ -95,7 +95,7 @@ interface Case {
 const atDefaults: Case[] = variantNames.flatMap((variant) =>
   dialogueModes.map((mode) => ({ variant, mode, bounds: defaultBounds, label: `${variant} · ${mode} · default bounds` })),
 );
-// Away from the defaults, mostly runs of the verification job (machines/suite.ts runPlans):
+// Away from the defaults, mostly runs of the verification job (machines/harness/suite.ts runPlans):
 // the Turn discipline in full (a Turn-Please repeated, the Turn given unasked); a threshold a
 // queue can reach; two losses; more losses than recovery attempts. Then: two threshold
 // associations each with every Turn choice and no loss; other local limits (checkpoint 0: an

@@ -4,7 +4,7 @@
 // configurable, so each fairness case can be built.
 
 import { assign, createActor, emit, setup, type AnyMachineSnapshot } from 'xstate';
-import type { ComposedModel, EnvironmentStep, StepKind } from '../explore/model';
+import type { ComposedModel, EnvironmentStep, StepKind } from '../explore/engine/model';
 
 export const lampMachine = setup({
   types: {

@@ -4,18 +4,18 @@
 
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { runOne } from '../explore/pipeline';
-import { explore, performStep, snapshotKey } from '../explore/explore';
-import { compareWithManifest, type ExpectedManifest, type RunOutcome } from '../explore/outcome';
-import { groupJson, groupMarkdown } from '../explore/report';
-import type { RunSpec } from '../explore/suite';
+import { runOne } from '../explore/check/pipeline';
+import { explore, performStep, snapshotKey } from '../explore/engine/explore';
+import { compareWithManifest, type ExpectedManifest, type RunOutcome } from '../explore/check/outcome';
+import { groupJson, groupMarkdown } from '../explore/report/report';
+import type { RunSpec } from '../explore/check/run-spec';
 import { defaultBounds, type Bounds } from '../machines/bounds';
 import { channelOf, composeSystem, enabledEnvironmentSteps, everyEnvironmentStep, mtaOf, systemViewOf } from '../machines/composition';
-import { onlyWithCheckpointFix, untakenReasonsFor } from '../machines/coverage-notes';
+import { onlyWithCheckpointFix, untakenReasonsFor } from '../machines/harness/coverage-notes';
 import type { MtaMachine } from '../machines/mta.machine';
 import type { DialogueMode } from '../machines/pdu';
 import { propertiesFor, propertyNames } from '../machines/properties';
-import { suite } from '../machines/suite';
+import { suite } from '../machines/harness/suite';
 import { phaseOf, queueLengthOf } from '../machines/system';
 import { variants, type VariantName } from '../machines/variants';
 
@@ -177,7 +177,7 @@ describe('a recovery attempt is refused and a later one succeeds', () => {
 });
 
 describe('every property can fail', () => {
-  test('each seeded fault (machines/mutants.ts) changes a verdict of its base, and every property fails somewhere', async () => {
+  test('each seeded fault (machines/harness/mutants.ts) changes a verdict of its base, and every property fails somewhere', async () => {
     const failing = new Set<string>();
     const collect = (outcome: RunOutcome) => {
       const failed = outcome.results.filter((r) => r.verdict === 'FAIL').map((r) => r.name);

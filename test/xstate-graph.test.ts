@@ -2,8 +2,8 @@
 // same composed logic (the same actors, routing and environment steps, wrapped as one logic).
 
 import { expect, test } from 'vitest';
-import { explore } from '../explore/explore';
-import { composedStateKey, statesByXstateGraph } from '../explore/xstate-graph';
+import { explore } from '../explore/engine/explore';
+import { composedStateKey, statesByXstateGraph } from '../explore/engine/xstate-graph';
 import { defaultBounds } from '../machines/bounds';
 import { composeSystem } from '../machines/composition';
 import { variants } from '../machines/variants';
