@@ -299,7 +299,6 @@ export function composeSystem(options: CompositionOptions): ComposedModel<Enviro
       { name: 'channel', machine: channelChart, input: validateChannelInput(config.channel) },
       { name: 'B', machine, input: mtaInputFor('B', config.b) },
     ],
-    actorTitles: { A: 'MTA A', channel: 'channel', B: 'MTA B' },
     // What an actor emits is what its chart declares it emits (the checker hands it over untyped).
     route: (from, emitted) => routeEmitted(from, emitted as SendEvent | ChannelEmitted),
     environment: (view) => enabledEnvironmentSteps(allSteps, mode, bounds, view),
@@ -318,18 +317,21 @@ export function composeSystem(options: CompositionOptions): ComposedModel<Enviro
         stop: () => system.stop(),
       };
     },
-    labelEvent(event: EventObject) {
-      const pdu = pduOf(event);
-      if (pdu !== null) return describePdu(pdu);
-      if (event.type === 'net.lost') return 'loss noticed';
-      if (event.type === 'disconnect' || event.type === 'mta.disconnect') return 'disconnect';
-      return event.type;
+    presentation: {
+      actorTitles: { A: 'MTA A', channel: 'channel', B: 'MTA B' },
+      labelEvent(event: EventObject) {
+        const pdu = pduOf(event);
+        if (pdu !== null) return describePdu(pdu);
+        if (event.type === 'net.lost') return 'loss noticed';
+        if (event.type === 'disconnect' || event.type === 'mta.disconnect') return 'disconnect';
+        return event.type;
+      },
+      describeActor(actor, snapshot) {
+        return actor === 'channel' ? describeChannel(snapshot) : describeMta(snapshot);
+      },
+      factsOf: (actor, snapshot) => (actor === 'channel' ? channelFacts(snapshot) : mtaFacts(snapshot)),
+      medium: channelAsMedium,
+      stepEffect,
     },
-    describeActor(actor, snapshot) {
-      return actor === 'channel' ? describeChannel(snapshot) : describeMta(snapshot);
-    },
-    factsOf: (actor, snapshot) => (actor === 'channel' ? channelFacts(snapshot) : mtaFacts(snapshot)),
-    medium: channelAsMedium,
-    stepEffect,
   };
 }

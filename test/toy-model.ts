@@ -87,7 +87,9 @@ export function toyModel(options: ToyOptions = {}): ComposedModel<'next' | 'off'
         },
       };
     },
-    labelEvent: (event) => event.type,
-    describeActor: (_, snapshot) => JSON.stringify(snapshot.value),
+    presentation: {
+      labelEvent: (event) => event.type,
+      describeActor: (_, snapshot) => JSON.stringify(snapshot.value),
+    },
   };
 }

@@ -155,7 +155,7 @@ export async function replayFile(
   const lines: string[] = [`${run.id}: “${property}”, ${steps.length} steps, replayed through real actors`];
   const describe = (s: number) => {
     const view: StateView = exploration.view(s);
-    return model.actors.map((actor) => `    ${(model.actorTitles?.[actor.name] ?? actor.name).padEnd(8)} ${model.describeActor(actor.name, view[actor.name]!)}`);
+    return model.actors.map((actor) => `    ${(model.presentation.actorTitles?.[actor.name] ?? actor.name).padEnd(8)} ${model.presentation.describeActor(actor.name, view[actor.name]!)}`);
   };
   lines.push('  0. (start)', ...describe(0));
   steps.forEach((step, i) => {

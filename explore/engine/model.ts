@@ -89,8 +89,6 @@ export interface RuntimeOptions {
 
 export interface ComposedModel<TPayload = unknown, TView extends StateView = StateView> {
   readonly actors: readonly ActorSpec<ActorOf<TView>>[];
-  /** Names for reports, e.g. { A: 'MTA A' }; default: the actor names. */
-  readonly actorTitles?: Readonly<Record<string, string>>;
   /** Where each emitted event goes; [] drops it. */
   route(from: ActorOf<TView>, emitted: EventObject): readonly RoutedEvent[];
   /** The environment steps worth trying in this state (a step that changes nothing is not a step). */
@@ -112,6 +110,14 @@ export interface ComposedModel<TPayload = unknown, TView extends StateView = Sta
   keyOf?(...[actor, snapshot]: ActorState<TView>): unknown;
   /** Starts the same system with real actors, each created with `options.inspect` when given. */
   startRuntime(options?: RuntimeOptions): Runtime<TPayload, TView>;
+  /** How the reports show the model: what it means is above, how it reads is here. */
+  readonly presentation: Presentation<TView>;
+}
+
+/** How the reports show a model's states and events: names, labels, facts, the medium. */
+export interface Presentation<TView extends StateView = StateView> {
+  /** Names for reports, e.g. { A: 'MTA A' }; default: the actor names. */
+  readonly actorTitles?: Readonly<Record<string, string>>;
   /** Short text for an event on a sequence-diagram arrow. */
   labelEvent(event: EventObject): string;
   /** Short text for an actor's state in a step table. */

@@ -66,7 +66,7 @@ function shownStep(model: ComposedModel, machines: ReadonlyMap<string, AnyStateM
     taken[actor]!.push(...transitionsTaken(machines.get(actor)!, snapshot, event));
   });
   const changed = model.actors.some((actor) => snapshots.get(actor.name) !== before.get(actor.name));
-  return { label: step.label, deliveries, after: Object.fromEntries(snapshots), taken, effect: model.stepEffect?.(deliveries, changed) ?? null };
+  return { label: step.label, deliveries, after: Object.fromEntries(snapshots), taken, effect: model.presentation.stepEffect?.(deliveries, changed) ?? null };
 }
 
 /** The start of a run: what the actors sent while they started, and the transitions they took. */
@@ -135,10 +135,10 @@ function traceData(
   const { exploration, spec } = outcome;
   const model = exploration.model;
   const { values } = page;
-  const factsOf = (actor: string, snapshot: AnyMachineSnapshot) => model.factsOf?.(actor, snapshot) ?? [];
+  const factsOf = (actor: string, snapshot: AnyMachineSnapshot) => model.presentation.factsOf?.(actor, snapshot) ?? [];
   const record = (run: ComposedModel, step: ShownStep, full: boolean) => {
-    const describe = (actor: string) => values.id(run.describeActor(actor, step.after[actor]!));
-    const facts = (actor: string) => values.id((run.factsOf?.(actor, step.after[actor]!) ?? []).map((f) => values.id(f.value)));
+    const describe = (actor: string) => values.id(run.presentation.describeActor(actor, step.after[actor]!));
+    const facts = (actor: string) => values.id((run.presentation.factsOf?.(actor, step.after[actor]!) ?? []).map((f) => values.id(f.value)));
     return full
       ? {
           l: values.id(step.label),
@@ -169,7 +169,7 @@ function traceData(
     loopStart: trace.loopStart ?? null,
     actors: model.actors.map((actor) => ({
       name: actor.name,
-      title: model.actorTitles?.[actor.name] ?? actor.name,
+      title: model.presentation.actorTitles?.[actor.name] ?? actor.name,
       chart: charts.has(actor.machine.id) ? actor.machine.id : null,
       facts: values.id(factsOf(actor.name, start[actor.name]!).map((f) => f.label)),
     })),
@@ -313,7 +313,7 @@ export function reportHtml(
   const featuredAt = traces.findIndex((t) => t.anchor === featuredAnchor);
   if (featuredAt > 0) traces.unshift(...traces.splice(featuredAt, 1));
   const featuredLine = featuredAt >= 0 ? `<p>Featured, first below: <a href="#${traces[0]!.anchor}">${escapeHtml(traces[0]!.title)}</a>.</p>` : '';
-  const medium = outcomes[0]?.exploration.model.medium?.actor ?? null;
+  const medium = outcomes[0]?.exploration.model.presentation.medium?.actor ?? null;
   const data: PageData = { values: page.values.values, steps: page.steps.values, traces, medium };
   const json = JSON.stringify(data).replace(/</g, '\\u003c');
   const chartTemplates = charts.map(({ name, svg }) => `<template id="chart-${name}">${svg.replace(/<\?xml[^>]*>\s*/, '').replace(/<!DOCTYPE[^>]*>\s*/, '').replace(/<!--[\s\S]*?-->\s*/g, '')}</template>`);

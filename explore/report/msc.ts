@@ -52,7 +52,7 @@ export interface FlowStep {
 }
 
 export function messageFlow(model: ComposedModel, steps: readonly FlowStep[], loopStart: number | null = null): MscFlow {
-  const medium = model.medium ?? null;
+  const medium = model.presentation.medium ?? null;
   const arrows: MscArrow[] = [];
   let inMedium: number[] = [];
   const flowSteps = steps.map((step, i) => {
@@ -84,7 +84,7 @@ export function messageFlow(model: ComposedModel, steps: readonly FlowStep[], lo
       }
       // Anything else is drawn where it happens: a loss notice, a disconnect, a message the
       // medium made up (a duplicate), an event between two actors.
-      const label = message?.label ?? model.labelEvent(delivery.event);
+      const label = message?.label ?? model.presentation.labelEvent(delivery.event);
       events.push({ kind: 'event', arrow: add({ from: delivery.from, to: delivery.to, label, fate: didNothing(k) ? 'ignored' : 'arrived', viaMedium: false }) });
     }
     if (medium) {
@@ -116,7 +116,7 @@ export function messageFlow(model: ComposedModel, steps: readonly FlowStep[], lo
   const last = flowSteps.length - 1;
   for (const a of inMedium) arrows[a]!.end = { step: last, slot: flowSteps[last]!.events.length };
   return {
-    lifelines: model.actors.map((actor) => ({ name: actor.name, title: model.actorTitles?.[actor.name] ?? actor.name })),
+    lifelines: model.actors.map((actor) => ({ name: actor.name, title: model.presentation.actorTitles?.[actor.name] ?? actor.name })),
     medium: medium?.actor ?? null,
     steps: flowSteps,
     arrows,

@@ -52,7 +52,7 @@ export function anchorOf(section: string, property: string): string {
 }
 
 function titleOf(exploration: Exploration, actor: string): string {
-  return exploration.model.actorTitles?.[actor] ?? actor;
+  return exploration.model.presentation.actorTitles?.[actor] ?? actor;
 }
 
 /** What travelled during each step of a trace (index 0: while the actors started). */
@@ -72,7 +72,7 @@ export function traceTable(exploration: Exploration, trace: Trace): string {
     const view = exploration.view(state);
     let label = i === 0 ? '(start)' : exploration.steps[trace.steps[i - 1]!]!.label;
     if (trace.loopStart !== undefined && i === trace.loopStart) label += ' ⟲ (the cycle starts here)';
-    const actorCells = actors.map((actor) => cell(exploration.model.describeActor(actor, view[actor]!)));
+    const actorCells = actors.map((actor) => cell(exploration.model.presentation.describeActor(actor, view[actor]!)));
     lines.push(`| ${i} | ${cell(label)} | ${actorCells.join(' | ')} |`);
   });
   return lines.join('\n');
