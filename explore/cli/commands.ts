@@ -300,7 +300,7 @@ function bench(suite: Suite, suitePath: string, args: ParsedArgs): number {
     console.error(`bench: ${(error as Error).message.split('\n')[0]}`);
     return exitCodes.internalError;
   }
-  console.log(args.flags.has('json') ? JSON.stringify({ ...report, provenance: runProvenanceOf(suite.publishing.modelSources ?? []), elapsedSeconds: elapsedSeconds() }, null, 2) : benchMarkdown(report));
+  console.log(args.flags.has('json') ? JSON.stringify({ ...report, provenance: runProvenanceOf(suite.publishing.modelSources), elapsedSeconds: elapsedSeconds() }, null, 2) : benchMarkdown(report));
   return exitCodes.ok;
 }
 
