@@ -212,12 +212,17 @@ function describeMta(snapshot: MtaSnapshot): string {
   return parts.join(' · ');
 }
 
+/** The kinds of the PDUs in flight one way, in order; ∅ for none. */
+const pduKinds = (pdus: readonly Pdu[]) => (pdus.length === 0 ? '∅' : pdus.map((pdu) => pdu.kind).join(' '));
+
+/** The sides that have not yet noticed the last loss. */
+const noticesPending = (snapshot: ChannelSnapshot): Side[] => (['A', 'B'] as const).filter((side) => snapshot.context.lossNoticePending[side]);
+
 function describeChannel(snapshot: ChannelSnapshot): string {
   const { context } = snapshot;
-  const queue = (pdus: readonly Pdu[]) => (pdus.length === 0 ? '∅' : pdus.map((pdu) => pdu.kind).join(' '));
-  const notices = (['A', 'B'] as const).filter((side) => context.lossNoticePending[side]);
+  const notices = noticesPending(snapshot);
   const connection = String(snapshot.value);
-  return `${connection} · to B: ${queue(context.toB)} · to A: ${queue(context.toA)}${notices.length ? ` · loss not yet seen by ${notices.join(',')}` : ''}`;
+  return `${connection} · to B: ${pduKinds(context.toB)} · to A: ${pduKinds(context.toA)}${notices.length ? ` · loss not yet seen by ${notices.join(',')}` : ''}`;
 }
 
 const sizesOf = (agreement: MtaContext['agreed'], unit: string, pick: (a: NonNullable<MtaContext['agreed']>) => number) =>
@@ -240,12 +245,11 @@ function mtaFacts(snapshot: MtaSnapshot): Fact[] {
 
 function channelFacts(snapshot: ChannelSnapshot): Fact[] {
   const { context } = snapshot;
-  const queue = (pdus: readonly Pdu[]) => (pdus.length === 0 ? '∅' : pdus.map((pdu) => pdu.kind).join(' '));
-  const notices = (['A', 'B'] as const).filter((side) => context.lossNoticePending[side]);
+  const notices = noticesPending(snapshot);
   return [
     { label: 'connection', value: String(snapshot.value) },
-    { label: 'in flight to B', value: queue(context.toB) },
-    { label: 'in flight to A', value: queue(context.toA) },
+    { label: 'in flight to B', value: pduKinds(context.toB) },
+    { label: 'in flight to A', value: pduKinds(context.toA) },
     { label: 'loss not yet seen by', value: notices.length ? notices.join(', ') : '—' },
     { label: 'losses so far', value: String(context.losses) },
   ];

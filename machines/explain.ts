@@ -6,10 +6,9 @@
 import type { Bounds } from './bounds';
 import { channelOf, mtaOf } from './composition';
 import type { Agreement } from './mta.machine';
-import { phaseOf, queueLengthOf, turnOf, type SystemView } from './system';
+import { phaseOf, queueLengthOf, turnOf, type Side, type SystemView } from './system';
 
-const sides = ['A', 'B'] as const;
-type Side = (typeof sides)[number];
+const sides: readonly Side[] = ['A', 'B'];
 
 const messages = (n: number) => `${n} message${n === 1 ? '' : 's'}`;
 const capitalized = (text: string) => `${text[0]!.toUpperCase()}${text.slice(1)}`;

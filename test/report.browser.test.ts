@@ -71,16 +71,7 @@ async function highlightedStep(trace: import('playwright-core').Locator) {
 
 /** Opens a report, steps the Turn counterexample to its end with the next button, and reports what the page shows. */
 async function walkTheTurnTrace(file: string, screenshot?: string) {
-  const page = await browser.newPage({ viewport: { width: 1600, height: 1200 } });
-  const problems: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('request', (request) => {
-    if (!request.url().startsWith('file:') && !request.url().startsWith('data:')) problems.push(`network request: ${request.url()}`);
-  });
-  await page.goto(pathToFileURL(resolve(file)).href);
+  const { page, problems } = await openPage(file, { width: 1600, height: 1200 });
   const trace = page.locator(TURN_TRACE);
   const steps = Number(await trace.locator('.slider').getAttribute('max'));
   const statesOfA: string[] = [];

@@ -22,7 +22,7 @@ import type { ComposedModel, EnvironmentStep, StateView } from '../engine/model'
 import { messageFlow, mscDefinitions, mscHeadSvg, mscSvg } from './msc';
 import type { RunOutcome } from '../check/outcome';
 import type { Provenance } from './provenance';
-import { anchorOf, failureSentence, featuredCounterexample } from './report';
+import { anchorOf, failureSentence, featuredCounterexample, featuredName } from './report';
 import { PAGE_SCRIPT, PAGE_STYLE } from './report-page';
 import { boundText, type BoundLine, type RunSpec } from '../check/run-spec';
 import type { Publishing } from './publishing';
@@ -210,8 +210,7 @@ function counterexampleAnchor(outcomes: readonly RunOutcome[], run: string, prop
   const outcome = outcomes.find((o) => o.spec.id === run);
   const result = outcome?.results.find((r) => r.name === property);
   if (!outcome || !result?.counterexample) return null;
-  const name = result.illustration ? `${result.name} ${result.illustration.name}` : result.name;
-  return `${anchorOf(outcome.spec.section, name)}-${outcome.spec.group}`;
+  return `${anchorOf(outcome.spec.section, featuredName(result))}-${outcome.spec.group}`;
 }
 
 function storiesHtml(publishing: Publishing, outcomes: readonly RunOutcome[]): string {

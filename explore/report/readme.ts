@@ -4,7 +4,7 @@
 
 import type { PropertyResult } from '../check/analysis';
 import type { RunOutcome } from '../check/outcome';
-import { anchorOf, featuredCounterexample } from './report';
+import { anchorOf, featuredCounterexample, featuredName } from './report';
 import type { Publishing } from './publishing';
 
 export const README_BEGIN = '<!-- results:begin -->';
@@ -61,7 +61,7 @@ export function readmeSection(publishing: Publishing, outcomes: readonly RunOutc
   const featured = featuredCounterexample(publishing, outcomes);
   if (featured) {
     const { outcome, result, trace, shortest, shapedAs } = featured;
-    const anchor = anchorOf(outcome.spec.section, shapedAs === null ? result.name : `${result.name} ${shapedAs}`);
+    const anchor = anchorOf(outcome.spec.section, featuredName(result));
     const which = shapedAs ? `the shortest ${shapedAs}, ${trace.steps.length} steps (the shortest of all: ${shortest.steps.length})` : `${trace.steps.length} steps`;
     lines.push(`Featured: the counterexample for *${result.name}* in ${outcome.spec.id}, ${which}, with its sequence chart in [${prefix}${outcome.spec.group}.md](${prefix}${outcome.spec.group}.md#${anchor}) and step by step in [${prefix}report.html](${prefix}report.html).`, '');
   }

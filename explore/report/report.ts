@@ -42,9 +42,14 @@ export function featuredCounterexample(
     result,
     trace: result.illustration?.trace ?? result.counterexample,
     shortest: result.counterexample,
-    anchor: `${anchorOf(outcome.spec.section, shapedAs === null ? result.name : `${result.name} ${shapedAs}`)}-${outcome.spec.group}`,
+    anchor: `${anchorOf(outcome.spec.section, featuredName(result))}-${outcome.spec.group}`,
     shapedAs,
   };
+}
+
+/** The heading a result's featured counterexample goes under: the one shaped like the field report, when there is one. */
+export function featuredName(result: PropertyResult): string {
+  return result.illustration ? `${result.name} ${result.illustration.name}` : result.name;
 }
 
 export function anchorOf(section: string, property: string): string {
